@@ -1,0 +1,37 @@
+# make test | make report | make lab | make dashboard | make bench
+# The first run creates .venv and installs exoreview with its test tools.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8866
+
+.PHONY: test report lab dashboard bench validate clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+report: $(STAMP)
+	$(BIN)/exoreview report --out reports/
+
+validate: $(STAMP)
+	$(BIN)/exoreview validate
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+dashboard: $(STAMP)
+	$(BIN)/voila notebooks/01_review_dashboard.ipynb --no-browser --port=$(PORT) \
+		--Voila.ip=127.0.0.1 --VoilaExecutor.timeout=120 --strip_sources=True
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf reports exports .pytest_cache

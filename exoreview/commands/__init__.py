@@ -1,0 +1,1 @@
+"""Subcommands of the ``exoreview`` CLI, one a module (see ``exoreview.cli.COMMANDS``)."""

@@ -1,0 +1,95 @@
+"""Writing tables (CSV, XLSX, HTML) and, later, figures and reports. The only module that writes.
+
+Every write is atomic (temporary file + rename). Spreadsheet cells that begin with = + - @ (or a
+tab / carriage return) are neutralised with a leading apostrophe, per OWASP's CSV-injection
+guidance, so the text stays readable but is never run as a formula. HTML is escaped. Nothing is
+ever written into an evidence folder.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import UsageError
+from .yamlio import atomic_write_bytes, atomic_write_text, display_path
+
+TABLE_FORMATS = (".csv", ".xlsx", ".html")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: Any) -> Any:
+    """'=1+1' → "'=1+1"; other values unchanged (numbers stay numbers)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralized(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells (and column names) cannot start a formula."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(out[col].dtype, (pd.StringDtype, pd.CategoricalDtype)) \
+                or str(out[col].dtype) == "str":
+            out[col] = out[col].astype(object).map(neutralize)
+    out.columns = [neutralize(str(c)) for c in out.columns]
+    return out
+
+
+def guard_target(path: str | os.PathLike) -> Path:
+    """Refuse paths inside an evidence folder or with an evidence file's suffix."""
+    p = Path(path)
+    if p.suffix.lower() in {".yaml", ".yml"}:
+        raise UsageError(f"{display_path(p)}: exports are never written as .yaml (evidence files)")
+    for parent in [p.parent.resolve(), *p.parent.resolve().parents]:
+        if (parent / "vocabulary.yaml").is_file() and (parent / "schema.yaml").is_file():
+            raise UsageError(f"{display_path(p)} is inside the evidence folder {display_path(parent)}; "
+                             "write exports elsewhere (e.g. exports/)")
+    return p
+
+
+def table_bytes(df: pd.DataFrame, fmt: str, *, caption: str | None = None) -> bytes:
+    fmt = fmt.lower().lstrip(".")
+    if fmt == "csv":
+        return neutralized(df).to_csv(index=False).encode("utf-8-sig")
+    if fmt == "xlsx":
+        buf = io.BytesIO()
+        with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+            neutralized(df).to_excel(xl, index=False, sheet_name="evidence")
+            if caption:
+                pd.DataFrame({"caption": [neutralize(caption)]}).to_excel(
+                    xl, index=False, sheet_name="about")
+        return buf.getvalue()
+    if fmt == "html":
+        return html_document(df.to_html(index=False, escape=True, na_rep="",
+                                        classes="exoreview-table", border=0),
+                             title=caption or "exoreview table").encode("utf-8")
+    raise UsageError(f"unknown table format '{fmt}'; use csv, xlsx or html")
+
+
+def html_document(body: str, *, title: str) -> str:
+    """A self-contained HTML page (no remote scripts or styles)."""
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title><style>"
+            "body{font-family:DejaVu Sans,Arial,sans-serif;margin:1.5em;color:#222}"
+            "table{border-collapse:collapse;font-size:13px}th,td{border-bottom:1px solid #ddd;"
+            "padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
+            f"</style></head><body><h1>{html.escape(title)}</h1>\n{body}\n</body></html>\n")
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike, *, caption: str | None = None) -> Path:
+    """Write `df` as CSV, XLSX or HTML by the file's suffix; atomic; never into evidence/."""
+    p = guard_target(path)
+    if p.suffix.lower() not in TABLE_FORMATS:
+        raise UsageError(f"{display_path(p)}: unknown table format; use .csv, .xlsx or .html")
+    data = table_bytes(df, p.suffix, caption=caption)
+    return atomic_write_bytes(p, data, overwrite=True)
+
+
+__all__ = ["neutralize", "neutralized", "write_table", "table_bytes", "html_document", "guard_target",
+           "atomic_write_text"]
