@@ -287,9 +287,22 @@ def _close(key: str, keys: Iterable[str]) -> str | None:
     return m[0] if m else None
 
 
-def validate(path: str | os.PathLike = "evidence") -> Report:
+def default_path() -> Path:
+    """The evidence folder to use when none is given: $EXOREVIEW_EVIDENCE, else ./evidence, else
+    the nearest evidence/ folder above the working folder (so notebooks in notebooks/ find it)."""
+    env = os.environ.get("EXOREVIEW_EVIDENCE")
+    if env:
+        return Path(env)
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "evidence" / "vocabulary.yaml").is_file():
+            return folder / "evidence"
+    return here / "evidence"
+
+
+def validate(path: str | os.PathLike | None = None) -> Report:
     """Check the whole evidence folder; never raises for the user's mistakes, never writes."""
-    root = Path(path)
+    root = Path(path) if path is not None else default_path()
     problems, vocab, recs = _check_all(root)
     studies = recs.get("studies", {})
     counts = {"studies": len(studies),
@@ -300,11 +313,13 @@ def validate(path: str | os.PathLike = "evidence") -> Report:
     return Report(display_path(root), problems, counts, incomplete)
 
 
-def load(path: str | os.PathLike = "evidence") -> Evidence:
-    """Read and validate the evidence folder; raise :class:`ValidationError` with every problem."""
+def load(path: str | os.PathLike | None = None) -> Evidence:
+    """Read and validate the evidence folder; raise :class:`ValidationError` with every problem.
+
+    Without `path`: $EXOREVIEW_EVIDENCE, ./evidence, or the nearest evidence/ above."""
     from .cache import cached_load
 
-    return cached_load(Path(path), _load_uncached)
+    return cached_load(Path(path) if path is not None else default_path(), _load_uncached)
 
 
 def _load_uncached(root: Path) -> Evidence:

@@ -91,5 +91,44 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike, *, caption: str | Non
     return atomic_write_bytes(p, data, overwrite=True)
 
 
-__all__ = ["neutralize", "neutralized", "write_table", "table_bytes", "html_document", "guard_target",
+FIGURE_FORMATS = ("png", "svg", "pdf")
+
+
+def save_figure(fig_or_ax: Any, stem: str | os.PathLike, *, formats: tuple[str, ...] = FIGURE_FORMATS,
+                dpi: int = 300, stamp: str | None = None) -> list[Path]:
+    """Save a figure as PNG (300 dpi), SVG (text kept as text) and PDF: ``<stem>.<fmt>``.
+
+    `stamp` (e.g. the filter description) is written on the figure before saving. Each file is
+    written atomically; the figure is not closed.
+    """
+    import matplotlib
+
+    fig = getattr(fig_or_ax, "figure", fig_or_ax)
+    if hasattr(fig, "get_figure") and fig.get_figure() is not None:
+        fig = fig.get_figure()
+    stem = Path(stem)
+    guard_target(stem.with_suffix(".png"))
+    if stamp:
+        fig.text(0.99, 0.005, stamp, ha="right", va="bottom", fontsize=8, color="#555555",
+                 gid="exoreview-stamp")
+    written = []
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        for fmt in formats:
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight", metadata=_metadata(fmt))
+            written.append(atomic_write_bytes(stem.with_suffix(f".{fmt}"), buf.getvalue(),
+                                              overwrite=True))
+    return written
+
+
+def _metadata(fmt: str) -> dict[str, Any] | None:
+    # reproducible files: no creation date in SVG/PDF
+    if fmt == "svg":
+        return {"Date": None}
+    if fmt == "pdf":
+        return {"CreationDate": None}
+    return None
+
+
+__all__ = ["save_figure", "FIGURE_FORMATS", "neutralize", "neutralized", "write_table", "table_bytes", "html_document", "guard_target",
            "atomic_write_text"]

@@ -94,3 +94,35 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     """Every file under `folder` with its mtime and bytes (to prove nothing was written)."""
     return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes())
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+NOTEBOOKS = ROOT / "notebooks"
+_LOCK = Path("/tmp/exoreview-notebook-tests.lock")
+
+
+@pytest.fixture(scope="session")
+def run_notebook():
+    """run_notebook("01_review_dashboard.ipynb") → executed notebook (cached for the session).
+
+    Notebook runs are serialised across processes with a file lock: never two kernels at once
+    (nbclient issue 312 and 2 cores; see STACK.md)."""
+    import fcntl
+
+    from exoreview.notebook import execute
+
+    cache: dict[str, object] = {}
+
+    def run(name: str, *, evidence: Path | None = None):
+        key = f"{name}|{evidence}"
+        if key not in cache:
+            with open(_LOCK, "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    cache[key] = execute(NOTEBOOKS / name, timeout=300,
+                                         env={"EXOREVIEW_EVIDENCE": str(evidence or EVIDENCE),
+                                              "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+        return cache[key]
+
+    return run
