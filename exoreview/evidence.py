@@ -129,7 +129,8 @@ class Evidence:
             self, studies=keep(self.studies, "key"), outcomes=keep(self.outcomes, "study"),
             models=keep(self.models, "study"), tags=keep(self.tags, "study"),
             mechanisms=keep(self.mechanisms, "study"),
-            records=MappingProxyType({k: v for k, v in self.records.items() if k in keys}))
+            records=(self.records.restricted(keys) if hasattr(self.records, "restricted")
+                     else MappingProxyType({k: v for k, v in self.records.items() if k in keys})))
 
     def summary(self) -> str:
         n_inc = int((self.studies["citation_status"] == "incomplete").sum())

@@ -3,11 +3,15 @@ writes a throwaway evidence folder with given study files."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+
+# the load cache is tested on purpose in test_cache.py; elsewhere every load reads the files
+os.environ.setdefault("EXOREVIEW_CACHE", "off")
 
 ROOT = Path(__file__).resolve().parents[1]
 EVIDENCE = ROOT / "evidence"
