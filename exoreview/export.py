@@ -91,6 +91,34 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike, *, caption: str | Non
     return atomic_write_bytes(p, data, overwrite=True)
 
 
+def write_evidence(evidence: Any, folder: str | os.PathLike, *,
+                   source: str | os.PathLike | None = None) -> Path:
+    """Write (a filtered) Evidence as a new evidence folder that ``load`` reads back unchanged.
+
+    vocabulary.yaml and schema.yaml are copied from `source` (default: the folder the evidence
+    was loaded from); each study and regulatory record becomes one YAML file. The target must
+    not exist or be empty; nothing is ever overwritten.
+    """
+    from .yamlio import dump_yaml
+
+    target = Path(folder)
+    if target.exists() and any(target.iterdir()):
+        raise UsageError(f"{display_path(target)} is not empty; choose a new folder")
+    guard_target(target / "studies" / "x.csv")
+    src = Path(source or evidence.root)
+    for name in ("vocabulary.yaml", "schema.yaml"):
+        if not (src / name).is_file():
+            raise UsageError(f"{display_path(src / name)} not found; pass source=<evidence folder>")
+    for name in ("vocabulary.yaml", "schema.yaml"):
+        atomic_write_bytes(target / name, (src / name).read_bytes())
+    for sub, records in (("studies", evidence.records), ("regulatory", evidence.regulatory_records),
+                         ("claims", evidence.claim_records)):
+        for key, rec in records.items():
+            clean = {k: v for k, v in rec.items() if not k.startswith("_")}
+            atomic_write_text(target / sub / f"{key}.yaml", dump_yaml(clean))
+    return target
+
+
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
@@ -130,5 +158,5 @@ def _metadata(fmt: str) -> dict[str, Any] | None:
     return None
 
 
-__all__ = ["save_figure", "FIGURE_FORMATS", "neutralize", "neutralized", "write_table", "table_bytes", "html_document", "guard_target",
+__all__ = ["save_figure", "FIGURE_FORMATS", "write_evidence", "neutralize", "neutralized", "write_table", "table_bytes", "html_document", "guard_target",
            "atomic_write_text"]

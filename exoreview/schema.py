@@ -79,7 +79,7 @@ class Checker:
                     self.problem(loc, f"required field '{loc_name(loc + (name,))}' is missing; add it"
                                  + ("" if spec.get("nullable", True) is False else " (null if unknown)"),
                                  "missing-field")
-                out[name] = None
+                out[name] = [] if spec.get("type") == "list" else None
                 continue
             out[name] = self.value(val, spec, loc + (name,))
         return out
