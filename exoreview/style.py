@@ -56,10 +56,16 @@ def palette(n: int) -> list[str]:
 
 def new_axes(figsize: tuple[float, float] = (10, 5.6), **subplot_kw: Any):
     """A new styled Figure and Axes (16:9-ish, readable on a slide)."""
+    import matplotlib
     import matplotlib.pyplot as plt
 
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=figsize, subplot_kw=subplot_kw or None, layout="constrained")
+        interactive = matplotlib.is_interactive()
+    # rc_context restores every rcParam on exit, including `interactive`, which the notebook's
+    # inline backend switched on when the first figure was made inside the context; without this
+    # line the figures of later cells are not shown.
+    matplotlib.interactive(interactive)
     return ax
 
 

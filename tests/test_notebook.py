@@ -32,3 +32,15 @@ def test_a_failing_cell_names_the_notebook(tmp_path):
     path = _write(tmp_path / "broken.ipynb", "1 / 0")
     with pytest.raises(NotebookError, match="broken.ipynb: a cell failed"):
         execute(path, timeout=60)
+
+
+@pytest.mark.notebook
+def test_styled_figures_keep_showing_in_later_cells(tmp_path):
+    """style.new_axes uses rc_context; it must not switch off inline figures for later cells."""
+    path = _write(tmp_path / "figs.ipynb",
+                  "from exoreview import style\nax = style.new_axes()\nax.plot([1, 2])",
+                  "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([2, 1])",
+                  "ax = style.new_axes()\nax.plot([1, 3])")
+    nb = execute(path, timeout=120)
+    shown = [sum("image/png" in o.get("data", {}) for o in c.outputs) for c in nb.cells]
+    assert shown == [1, 1, 1]
