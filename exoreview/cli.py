@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import keyword
 import sys
 from collections.abc import Sequence
 
 from .errors import EvidenceError, ExoreviewError, UsageError
 
 # subcommand → module in exoreview.commands (each has HELP, add_arguments(parser), run(args))
-COMMANDS: tuple[str, ...] = ("validate", "list")
+COMMANDS: tuple[str, ...] = ("validate", "list", "quality")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="exoreview", description="Evidence review of exosomes / EVs for hair loss.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
-        mod = importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
+        module = name.replace('-', '_')
+        module += "_" if keyword.iskeyword(module) else ""  # `import` → commands/import_.py
+        mod = importlib.import_module(f".commands.{module}", __package__)
         p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
         p.add_argument("--evidence", metavar="DIR", default="evidence",
                        help="evidence folder (default: ./evidence)")

@@ -49,6 +49,8 @@ STUDY_DTYPES: dict[str, str] = {
     "outcome_summary": "string", "mechanisms": "string", "funding_coi": "string",
     "industry_funded": "boolean", "adverse_events": "string", "notes": "string",
     "verified_at": "string", "file": "string",
+    # study quality (exoreview/quality.py): cross-tool risk of bias and MISEV reporting score
+    "rob_overall": "category", "rob_tool": "category", "ev_score": "Int64", "ev_max": "Int64",
 }
 OUTCOME_DTYPES: dict[str, str] = {
     "study": "string", "index": "Int64", "outcome": "category", "group": "category",
@@ -213,6 +215,9 @@ def _read_folder(root: Path, folder: str, kind: str, schema: dict, vocab: Vocabu
         rrefs: list = []
         if parsed.data is not None:
             rec, rrefs = check_record(parsed, fields, vocab)
+            if rec is not None and kind == "study" and rec.get("risk_of_bias") is not None:
+                from .quality import check_study  # risk-of-bias items and tool (issue #6)
+                parsed.problems.extend(check_study(rec, parsed, vocab))
         problems.extend(parsed.problems)
         if rec is None:
             continue
@@ -390,7 +395,14 @@ def study_row(rec: Mapping[str, Any], vocab: Vocabulary) -> dict[str, Any]:
         "funding_coi": rec.get("funding_coi"), "industry_funded": rec.get("industry_funded"),
         "adverse_events": rec.get("adverse_events"), "notes": rec.get("notes"),
         "verified_at": "\n".join(rec.get("verified_at") or []), "file": rec.get("_file"),
+        **_quality_columns(rec, vocab),
     }
+
+
+def _quality_columns(rec: Mapping[str, Any], vocab: Vocabulary) -> dict[str, Any]:
+    from .quality import study_columns  # lazy: quality rules live in one module
+
+    return study_columns(rec, vocab)
 
 
 def build(studies: Mapping[str, dict], regulatory: Mapping[str, dict], claims: Mapping[str, dict],
