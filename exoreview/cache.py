@@ -164,7 +164,7 @@ def _read(target: Path, root: Path) -> Any:
                 df[col] = df[col].astype(dtype)
     vocab, _ = Vocabulary.from_data(meta["vocabulary"])
     records = {name: LazyRecords(target / f"{name}.json") for name in RECORDS}
-    return Evidence(**tables, vocabulary=vocab, **records, root=meta["root"])
+    return Evidence(**tables, vocabulary=vocab, **records, root=str(root.resolve()))
 
 
 def _write(evidence: Any, folder: Path, fp: str) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, VocabularyError
-from .evidence import Evidence
+from .evidence import Evidence, isin
 from .vocab import Vocabulary
 
 
@@ -139,8 +139,8 @@ class Filter:
                 continue
             allowed = evidence.vocabulary.expand(f.facet, terms)
             facet_rows = tags[(tags["facet"] == f.facet).to_numpy(dtype=bool)]
-            hit = facet_rows.loc[facet_rows["term"].isin(allowed).to_numpy(dtype=bool), "study"]
-            mask &= keys.isin(set(hit)).to_numpy(dtype=bool)
+            hit = facet_rows.loc[isin(facet_rows["term"], allowed), "study"]
+            mask &= isin(keys, set(hit))
         if spec.min_design:
             level = evidence.vocabulary["design"].terms[spec.min_design].get("level")
             lv = st["design_level"]

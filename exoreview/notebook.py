@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import queue
+import re
+import subprocess
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -70,8 +72,11 @@ def execute(path: str | os.PathLike, *, timeout: int = DEFAULT_TIMEOUT, cwd: str
                                      iopub_timeout=15, shell_timeout_interval=1)
     saved = {k: os.environ.get(k) for k in (env or {})}
     os.environ.update(env or {})
+    # the kernel's own stderr (e.g. ipykernel's "running over TCP without encryption" warning)
+    # is noise here: cell errors arrive as messages. EXOREVIEW_KERNEL_STDERR=1 keeps it.
+    quiet = {} if os.environ.get("EXOREVIEW_KERNEL_STDERR") else {"stderr": subprocess.DEVNULL}
     try:
-        client.execute()
+        client.execute(**quiet)
     except CellExecutionError as err:
         raise NotebookError(f"{path.name}: a cell failed:\n{_short(str(err))}") from err
     except CellTimeoutError as err:
@@ -87,7 +92,12 @@ def execute(path: str | os.PathLike, *, timeout: int = DEFAULT_TIMEOUT, cwd: str
     return nb
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def _short(text: str, limit: int = 3000) -> str:
+    """The error without terminal colour codes, cut to a readable length."""
+    text = _ANSI.sub("", text)
     return text if len(text) <= limit else text[:limit] + "\n…"
 
 

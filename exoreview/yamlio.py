@@ -143,6 +143,9 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, overwrite: bool 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        # (or the mode of the file it replaces)
+        os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -155,6 +158,12 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, overwrite: bool 
             pass
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 class _Dumper(yaml.SafeDumper):

@@ -125,3 +125,12 @@ def test_subset_is_pure(shipped):
 
 def test_evidence_renders_lazily(shipped):
     assert "studies" in shipped._repr_html_() and "incomplete citations" in shipped.summary()
+
+
+@pytest.mark.parametrize("dtype", ["string", "object", "category"])
+def test_isin_matches_pandas(dtype):
+    from exoreview.evidence import isin
+
+    s = pd.Series(["a", "b", None, "c", "a"], dtype=dtype)
+    assert list(isin(s, {"a", "c"})) == [True, False, False, True, True]
+    assert list(isin(s, [])) == [False] * 5

@@ -30,8 +30,9 @@ def test_execute_runs_cells_with_the_evidence_from_env(tmp_path):
 @pytest.mark.notebook
 def test_a_failing_cell_names_the_notebook(tmp_path):
     path = _write(tmp_path / "broken.ipynb", "1 / 0")
-    with pytest.raises(NotebookError, match="broken.ipynb: a cell failed"):
+    with pytest.raises(NotebookError, match="broken.ipynb: a cell failed") as err:
         execute(path, timeout=60)
+    assert "ZeroDivisionError" in str(err.value) and "\x1b[" not in str(err.value)
 
 
 @pytest.mark.notebook

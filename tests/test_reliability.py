@@ -171,3 +171,17 @@ def test_nothing_reaches_the_network(monkeypatch, tmp_path):
     write_table(sub.studies, tmp_path / "t.xlsx")
     write_table(sub.studies, tmp_path / "t.html")
     assert len(sub.studies)
+
+
+def test_atomic_writes_get_normal_permissions(tmp_path):
+    mask = os.umask(0o022)
+    try:
+        new = atomic_write_text(tmp_path / "new.txt", "x")
+        assert new.stat().st_mode & 0o777 == 0o644
+        old = tmp_path / "old.txt"
+        old.write_text("y")
+        old.chmod(0o640)
+        atomic_write_text(old, "z", overwrite=True)
+        assert old.stat().st_mode & 0o777 == 0o640 and old.read_text() == "z"
+    finally:
+        os.umask(mask)
