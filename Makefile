@@ -26,9 +26,10 @@ validate: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+# jupyter_config/voila.py installs the nbclient #312 polling fix into Voila's executor
 dashboard: $(STAMP)
-	$(BIN)/voila notebooks/01_review_dashboard.ipynb --no-browser --port=$(PORT) \
-		--Voila.ip=127.0.0.1 --VoilaExecutor.timeout=120 --strip_sources=True
+	JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter_config $(BIN)/voila notebooks/01_review_dashboard.ipynb \
+		--no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --VoilaExecutor.timeout=120 --strip_sources=True
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
