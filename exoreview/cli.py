@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from .errors import EvidenceError, ExoreviewError, UsageError
 
 # subcommand → module in exoreview.commands (each has HELP, add_arguments(parser), run(args))
-COMMANDS: tuple[str, ...] = ("validate", "list", "quality", "report", "grade", "audit")
+COMMANDS: tuple[str, ...] = ("validate", "list", "quality", "report", "import", "screen", "prisma", "grade", "audit")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,67 @@
+"""exoreview import FILE... [--from auto|medline|ris|bibtex|csv] [--dry-run] [--format text|json]"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+HELP = ("import search exports (PubMed MEDLINE, RIS, BibTeX, CSV) into the screening log, "
+        "de-duplicated against each other, earlier imports and the evidence")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE", help="search exports (.nbib/.txt, .ris, .bib, .csv)")
+    p.add_argument("--from", dest="fmt", choices=["auto", "medline", "ris", "bibtex", "csv"], default="auto",
+                   help="format of the files (default: told from each file's content and suffix)")
+    p.add_argument("--database", metavar="NAME",
+                   help="the database searched (for the PRISMA diagram), when the files do not say it")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..importing import import_records
+
+    batch = import_records(args.files, evidence=args.evidence, fmt=args.fmt, database=args.database,
+                           progress=True)
+    for problem in batch.problems:
+        print(problem, file=sys.stderr)
+    path = None if args.dry_run else batch.save()
+    if args.format == "json":
+        out = batch.as_json()
+        out["written"] = str(path) if path else None
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(_text(batch, path, args.dry_run))
+    if batch.problems:
+        n = len(batch.problems)
+        kept = "the other records were imported" if path else "nothing was written"
+        print(f"{n} problem{'s' if n != 1 else ''}; {kept}.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _text(batch, path, dry_run: bool) -> str:
+    from ..yamlio import display_path
+
+    lines = [f.describe() for f in batch.files]
+    lines.append(batch.describe())
+    r = batch.records
+    if len(dups := batch.duplicates()):
+        lines.append("duplicates (removed before screening):")
+        lines += [f"  {d.id} = {d.duplicate_of}  ({d.duplicate_reason})" for d in dups.itertuples()]
+    if len(ine := batch.in_evidence()):
+        lines.append("already in the evidence:")
+        lines += [f"  {d.id} → {d.in_evidence}  ({d.evidence_reason})" for d in ine.itertuples()]
+    if len(chk := batch.to_check()):
+        lines.append("to check by a person (`exoreview screen duplicate ID --of OTHER` or "
+                     "`--not-duplicate`):")
+        lines += [f"  {d.id} ~ {d.check_with}  ({d.check_reason})" for d in chk.itertuples()]
+    if dry_run:
+        lines.append("dry run: nothing written")
+    elif path:
+        lines.append(f"wrote {display_path(path)} ({len(r)} records, {r['id'].iloc[0]}–{r['id'].iloc[-1]})")
+    else:
+        lines.append("no records to write")
+    return "\n".join(lines)

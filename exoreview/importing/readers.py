@@ -1,0 +1,521 @@
+"""Reading search exports: bytes → text → one dict a record, with file and line of each.
+
+Formats: PubMed MEDLINE (``.nbib`` / ``.txt``), RIS (parsed by rispy), BibTeX (bibtexparser 2)
+and CSV (PubMed's and Zotero's column layouts, declared in :data:`CSV_LAYOUTS`). Encodings:
+UTF-8, UTF-8 with a byte-order mark, UTF-16 with a byte-order mark, and Latin-1 (read as
+Windows-1252, its superset). The MEDLINE tag parser is written here: the one PyPI package for it
+(``nbib``) has had no release since 2021 and reports no line numbers.
+
+Every reader returns ``(records, problems)``: a record the reader cannot trust (truncated, no
+title, unreadable bytes) becomes a :class:`~exoreview.errors.Problem` naming file, line and
+record, and the rest of the file is still read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import Problem
+from ..schema import normalize_doi
+
+FORMATS = ("medline", "ris", "bibtex", "csv")
+SUFFIXES = {".nbib": "medline", ".medline": "medline", ".ris": "ris", ".bib": "bibtex",
+            ".bibtex": "bibtex", ".csv": "csv"}
+
+# the fields of one record, in table order (authors is a list until the table is built)
+FIELDS = ("title", "authors", "journal", "year", "volume", "pages", "doi", "pmid", "abstract",
+          "database")
+
+_MAGIC = ((b"%PDF", "a PDF"), (b"PK\x03\x04", "a ZIP archive (an .xlsx or .docx?)"),
+          (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"\xd0\xcf\x11\xe0", "an old Office file (.xls or .doc?)"), (b"\x1f\x8b", "a gzip archive"))
+_DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_PMID = re.compile(r"^[1-9]\d{0,8}$")
+_PMID_IN_TEXT = re.compile(r"\bPMID:?\s*([1-9]\d{0,8})\b", re.I)
+
+
+# -- bytes to text --------------------------------------------------------------------------
+def decode(raw: bytes, path: str) -> tuple[str | None, str, list[Problem]]:
+    """(text, encoding name, problems). Text is None when the file cannot be read as text."""
+    if not raw.strip():
+        return None, "", [Problem(path, None, "", "the file is empty: no records; export the search "
+                                  "again", "empty-file")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw, bom = raw[3:], "UTF-8 with BOM"
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "UTF-16", []
+        except UnicodeDecodeError:
+            return None, "", [Problem(path, None, "", "starts like UTF-16 but is not valid UTF-16; "
+                                      "save the export as UTF-8", "bad-encoding")]
+    else:
+        bom = ""
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            return None, "", [Problem(path, None, "", f"binary file ({what}), not a search export; "
+                                      "export MEDLINE, RIS, BibTeX or CSV text", "binary")]
+    head = raw[:8192]
+    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 20:
+        return None, "", [Problem(path, None, "", "binary file (control bytes), not a search export; "
+                                  "export MEDLINE, RIS, BibTeX or CSV text", "binary")]
+    try:
+        return raw.decode("utf-8"), bom or "UTF-8", []
+    except UnicodeDecodeError as err:
+        first_bad = err.start
+    # Valid UTF-8 multi-byte sequences before the first bad byte mean a mixed file: Latin-1 would
+    # turn the good part into mojibake. Decode as UTF-8 with replacement and let the readers drop
+    # the records that hold a replacement character.
+    if re.search(rb"[\xc2-\xf4][\x80-\xbf]+", raw[:first_bad]) or bom:
+        line = raw[:first_bad].count(b"\n") + 1
+        text = raw.decode("utf-8", errors="replace")
+        return text, "UTF-8 (with bytes that are not UTF-8)", [Problem(
+            path, line, "", f"mixed encodings: the file is UTF-8 but byte 0x{raw[first_bad]:02x} on "
+            "this line is not; records holding such bytes were skipped (re-export the file as UTF-8)",
+            "bad-encoding")]
+    return raw.decode("cp1252", errors="replace"), "Latin-1 (Windows-1252)", []
+
+
+def sniff(text: str, suffix: str) -> str | None:
+    """The format of `text`, from its first non-blank line, else from the file suffix."""
+    for line in text.splitlines()[:50]:
+        s = line.strip()
+        if not s:
+            continue
+        if re.match(r"^PMID- ", line):
+            return "medline"
+        if re.match(r"^(TY|PT)  - ", line):
+            return "ris"
+        if s.startswith("@") or s.startswith("%"):
+            return "bibtex"
+        if "," in s and any(c in s.casefold() for c in ("title", "pmid", "doi", "author")):
+            return "csv"
+        break
+    return SUFFIXES.get(suffix.lower())
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _doi(value: Any) -> str | None:
+    if not value:
+        return None
+    text = value[0] if isinstance(value, list) else str(value)
+    if text.startswith("10.") and " " not in text:      # the common case, already bare
+        return text.rstrip(".,;")
+    doi = normalize_doi(text)
+    m = _DOI_IN_TEXT.search(doi)
+    return m.group(1).rstrip(".,;") if m else None
+
+
+def _year(value: Any) -> int | None:
+    if type(value) is str and len(value) == 4 and value.isdigit():
+        return int(value) if 1800 <= int(value) <= 2099 else None
+    m = _YEAR.search(str(value or ""))
+    return int(m.group(1)) if m else None
+
+
+def _pmid(value: Any) -> str | None:
+    text = str(value or "").strip()
+    return text if _PMID.match(text) else None
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    if type(value) is list:
+        value = " ".join(str(v) for v in value)
+    text = value if type(value) is str else str(value)
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = " ".join(text.split())
+    return text.strip() or None
+
+
+def _messy(text: str) -> bool:
+    return "  " in text or "\n" in text or "\t" in text or "\r" in text
+
+
+
+def _clean_authors(authors: Any) -> list[str]:
+    if not authors:
+        return []
+    if type(authors) is list and all(type(a) is str for a in authors) \
+            and not _messy("\x00".join(authors)):
+        return [a for a in map(str.strip, authors) if a]  # the common case: nothing to fold
+    return [a for a in (_clean(a) for a in authors) if a]
+
+
+def record(**fields: Any) -> dict[str, Any]:
+    out = dict.fromkeys(FIELDS)
+    out.update(fields)
+    for f in ("title", "journal", "volume", "pages", "abstract", "database"):
+        out[f] = _clean(out[f])
+    out["authors"] = _clean_authors(out.get("authors"))
+    return out
+
+
+def _check(rec: dict, path: str, line: int, position: int, problems: list[Problem],
+           suspect: bool = True) -> dict | None:
+    """Position/line added; a record without a title or with unreadable bytes is dropped.
+    `suspect`: the file holds replacement characters (bytes not in its encoding)."""
+    name = f"record {position}" + (f" (PMID {rec['pmid']})" if rec.get("pmid") else "")
+    if suspect and any("\ufffd" in (v if isinstance(v, str) else " ".join(v)) for v in rec.values()
+                       if isinstance(v, (str, list))):
+        problems.append(Problem(path, line, name, "holds bytes that are not text in the file's "
+                                "encoding; skipped (re-export the file as UTF-8)", "bad-encoding"))
+        return None
+    if not rec.get("title"):
+        problems.append(Problem(path, line, name, "has no title; skipped (a record cannot be screened "
+                                "without one: re-export it with titles)", "no-title"))
+        return None
+    rec["position"], rec["line"] = position, line
+    return rec
+
+
+# -- MEDLINE --------------------------------------------------------------------------------
+_TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
+
+
+def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
+    """PubMed's MEDLINE format: 'TAG - value' lines, 6-space continuations, blank-line separated."""
+    records, problems = [], []
+    suspect = "\ufffd" in text
+    lines = text.splitlines()
+    blocks: list[tuple[int, list[tuple[int, str, str]]]] = []
+    current: list[tuple[int, str, str]] = []
+    for i, raw in enumerate(lines, 1):
+        if not raw.strip():
+            if current:
+                blocks.append((current[0][0], current))
+                current = []
+            continue
+        if raw.startswith("      ") and current:
+            n, tag, value = current[-1]
+            current[-1] = (n, tag, value + " " + raw.strip())
+            continue
+        m = _TAG.match(raw)
+        if not m:
+            where = f"record {len(blocks) + 1}" if current else ""
+            problems.append(Problem(path, i, where, f"not a MEDLINE line ('TAG - value'): {raw[:40]!r}; "
+                                    "ignored", "bad-line"))
+            continue
+        if m.group(1) == "PMID" and current:  # a new record without a blank line before it
+            blocks.append((current[0][0], current))
+            current = []
+        current.append((i, m.group(1), m.group(2).strip()))
+    if current:
+        blocks.append((current[0][0], current))
+    truncated_tail = bool(text) and not text.endswith(("\n", "\r")) and bool(blocks)
+    for position, (line, block) in enumerate(blocks, 1):
+        tags: dict[str, list[str]] = {}
+        for _n, tag, value in block:
+            tags.setdefault(tag, []).append(value)
+        if position == len(blocks) and truncated_tail and "SO" not in tags:
+            problems.append(Problem(path, line, f"record {position}", "is truncated (the file ends "
+                                    "inside it, before its SO line); skipped: export the search again",
+                                    "truncated"))
+            continue
+        if "PMID" not in tags and "TI" not in tags:
+            problems.append(Problem(path, line, f"record {position}", "has neither PMID nor TI: not a "
+                                    "MEDLINE record; skipped", "not-a-record"))
+            continue
+        doi = next((v[:-5].strip() for v in tags.get("AID", []) + tags.get("LID", [])
+                    if v.endswith("[doi]")), None)
+        title = (tags.get("TI") or tags.get("BTI") or [None])[0]
+        if title and title.endswith(".") and not title.endswith(".."):
+            title = title[:-1]      # PubMed ends every title with a period the article does not print
+        rec = record(title=title,
+                     authors=tags.get("AU") or tags.get("FAU") or [],
+                     journal=(tags.get("JT") or tags.get("TA") or [None])[0],
+                     year=_year((tags.get("DP") or [""])[0]), volume=(tags.get("VI") or [None])[0],
+                     pages=(tags.get("PG") or [None])[0], doi=_doi(doi),
+                     pmid=_pmid((tags.get("PMID") or [None])[0]),
+                     abstract=(tags.get("AB") or [None])[0], database="PubMed")
+        kept = _check(rec, path, line, position, problems, suspect)
+        if kept:
+            records.append(kept)
+    return records, problems
+
+
+# -- RIS (rispy) ----------------------------------------------------------------------------
+def read_ris(text: str, path: str) -> tuple[list[dict], list[Problem]]:
+    """RIS, parsed record by record with rispy; the records' bounds are found here for line numbers."""
+    import rispy
+
+    fast = _read_ris_fast(text, path)
+    if fast is not None:
+        return fast, []
+    parser = rispy.RisParser()
+    records, problems = [], []
+    chunk: list[str] = []
+    start = 0
+    position = 0
+    stray: int | None = None
+    for i, line in enumerate(text.splitlines(), 1):
+        head = line[:5]
+        if head == "TY  -":
+            if chunk:
+                problems.append(Problem(path, start, f"record {position}", f"has no 'ER  -' line before "
+                                        f"the next record on line {i}: truncated; skipped", "truncated"))
+            position += 1
+            chunk, start = [line], i
+        elif head == "ER  -":
+            if not chunk:
+                problems.append(Problem(path, i, "", "'ER  -' without a record ('TY  -') before it; "
+                                        "ignored", "bad-line"))
+                continue
+            chunk.append(line)
+            entries = parser.parse_lines(iter(chunk))
+            chunk = []
+            if entries:
+                kept = _check(_from_ris(entries[0]), path, start, position, problems)
+                if kept:
+                    records.append(kept)
+        elif chunk:
+            chunk.append(line)
+        elif line.strip() and stray is None:
+            stray = i
+    if chunk:
+        problems.append(Problem(path, start, f"record {position}", "is truncated (the file ends before "
+                                "its 'ER  -' line); skipped: export the search again", "truncated"))
+    if position == 0:
+        problems.append(Problem(path, stray, "", "no RIS records (no line starts with 'TY  - '); is it "
+                                "another format? pass --from", "no-records"))
+    return records, problems
+
+
+
+
+def _line_starts(text: str, head: str) -> list[int]:
+    """Offsets of every line that starts with `head` (str.find: a C scan, no regex)."""
+    out = [0] if text.startswith(head) else []
+    find, needle = text.find, "\n" + head
+    i = find(needle)
+    while i != -1:
+        out.append(i + 1)
+        i = find(needle, i + 1)
+    return out
+
+
+def _read_ris_fast(text: str, path: str) -> list[dict] | None:
+    """A well-formed file (TY and ER lines alternate, nothing unreadable) parsed by rispy in one
+    call; None sends the file to the record-by-record reader, which reports what is wrong."""
+    import rispy
+
+    if "\ufffd" in text:
+        return None
+    starts = _line_starts(text, "TY  -")
+    ends = _line_starts(text, "ER  -")
+    # well-formed: TY and ER lines alternate, starting with TY and ending with ER
+    if not starts or len(starts) != len(ends) or any(
+            not s < e for s, e in zip(starts, ends)) or any(e > s for e, s in zip(ends, starts[1:])):
+        return None
+    entries = rispy.loads(text)
+    if len(entries) != len(starts):
+        return None
+    records, problems = [], []
+    line, prev = 1, 0
+    for position, (entry, start) in enumerate(zip(entries, starts), 1):
+        line += text.count("\n", prev, start)
+        prev = start
+        kept = _check(_from_ris(entry), path, line, position, problems, suspect=False)
+        if kept:
+            records.append(kept)
+    if problems:         # e.g. a record without a title: the careful reader says which
+        return None
+    return records
+
+
+def _from_ris(e: dict[str, Any]) -> dict[str, Any]:
+    db = e.get("name_of_database") or e.get("database_provider")
+    pmid = None
+    if db and re.search(r"pubmed|medline", str(db), re.I):
+        pmid = _pmid(e.get("accession_number"))
+    if pmid is None:
+        for note in (e.get("notes") or []) + [e.get("note") or ""]:
+            m = _PMID_IN_TEXT.search(str(note))
+            if m:
+                pmid = m.group(1)
+                break
+    sp, ep = e.get("start_page"), e.get("end_page")
+    pages = f"{sp}-{ep}" if sp and ep and ep != sp else (sp or None)
+    return record(title=e.get("title") or e.get("primary_title") or e.get("translated_title"),
+                  authors=e.get("authors") or e.get("first_authors") or [],
+                  journal=(e.get("secondary_title") or e.get("journal_name") or e.get("alternate_title3")
+                           or e.get("alternate_title1") or e.get("alternate_title2")),
+                  year=_year(e.get("year") or e.get("publication_year") or e.get("date")),
+                  volume=e.get("volume"), pages=pages, doi=_doi(e.get("doi")), pmid=pmid,
+                  abstract=e.get("abstract") or e.get("notes_abstract"),
+                  database=_clean(db))
+
+
+# -- BibTeX (bibtexparser 2) ----------------------------------------------------------------
+def read_bibtex(text: str, path: str) -> tuple[list[dict], list[Problem]]:
+    import logging
+
+    import bibtexparser
+    from bibtexparser import middlewares as mw
+
+    logger = logging.getLogger("bibtexparser")
+    level, logger.level = logger.level, logging.CRITICAL  # failures are reported as problems
+    try:
+        lib = bibtexparser.parse_string(text, append_middleware=[mw.LatexDecodingMiddleware(),
+                                                                 mw.SeparateCoAuthors()])
+    finally:
+        logger.setLevel(level)
+    blocks = sorted([(e.start_line or 0, "entry", e) for e in lib.entries]
+                    + [(b.start_line or 0, "failed", b) for b in lib.failed_blocks],
+                    key=lambda t: t[0])
+    records, problems = [], []
+    for position, (start, kind, block) in enumerate(blocks, 1):
+        line = start + 1
+        if kind == "failed":
+            key = re.match(r"@\w+\s*[{(]\s*([^,\s]+)", block.raw or "")
+            name = f"record {position}" + (f" ({key.group(1)})" if key else "")
+            why = (getattr(block.error, "abort_reason", None) or str(block.error or "")).strip()
+            why = why.split("\n")[0].rstrip(". ") or "unbalanced braces or a missing comma"
+            problems.append(Problem(path, line, name, f"BibTeX syntax error ({why}); skipped: check the "
+                                    "braces and commas of this entry", "bibtex-syntax"))
+            continue
+        f = {fld.key.lower(): fld.value for fld in block.fields}
+        authors = f.get("author") or []
+        if isinstance(authors, str):
+            authors = [a.strip() for a in authors.split(" and ")]
+        pmid = _pmid(f.get("pmid"))
+        if pmid is None and f.get("note"):
+            m = _PMID_IN_TEXT.search(str(f["note"]))
+            pmid = m.group(1) if m else None
+        rec = record(title=_unbrace(f.get("title")), authors=[_unbrace(a) for a in authors],
+                     journal=_unbrace(f.get("journal") or f.get("journaltitle") or f.get("booktitle")),
+                     year=_year(f.get("year") or f.get("date")), volume=f.get("volume"),
+                     pages=(f.get("pages") or "").replace("--", "-") or None, doi=_doi(f.get("doi")),
+                     pmid=pmid, abstract=_unbrace(f.get("abstract")), database=None)
+        name = f"record {position} ({block.key})"
+        before = len(problems)
+        kept = _check(rec, path, line, position, problems)
+        if kept is None and len(problems) > before:
+            p = problems[-1]
+            problems[-1] = Problem(p.path, p.line, name, p.message, p.code)
+        elif kept:
+            records.append(kept)
+    if not blocks:
+        problems.append(Problem(path, None, "", "no BibTeX entries (no '@type{key, ...}'); is it another "
+                                "format? pass --from", "no-records"))
+    return records, problems
+
+
+def _unbrace(value: Any) -> Any:
+    return value.replace("{", "").replace("}", "") if isinstance(value, str) else value
+
+
+# -- CSV ------------------------------------------------------------------------------------
+# A layout is recognised when its signature columns are all present (case-insensitive).
+CSV_LAYOUTS: dict[str, dict[str, Any]] = {
+    "pubmed": {
+        "signature": ("PMID", "Title", "Authors", "Citation"),
+        "columns": {"title": "Title", "authors": "Authors", "journal": "Journal/Book",
+                    "year": "Publication Year", "doi": "DOI", "pmid": "PMID"},
+        "authors_sep": ",", "database": "PubMed",
+    },
+    "zotero": {
+        "signature": ("Key", "Item Type", "Publication Title"),
+        "columns": {"title": "Title", "authors": "Author", "journal": "Publication Title",
+                    "year": "Publication Year", "volume": "Volume", "pages": "Pages", "doi": "DOI",
+                    "abstract": "Abstract Note", "pmid": "Extra"},
+        "authors_sep": ";", "database": None,
+    },
+    "generic": {
+        "signature": ("Title",),
+        "columns": {"title": "Title", "authors": "Authors", "journal": "Journal", "year": "Year",
+                    "volume": "Volume", "pages": "Pages", "doi": "DOI", "pmid": "PMID",
+                    "abstract": "Abstract", "database": "Database"},
+        "authors_sep": ";", "database": None,
+    },
+}
+_CITATION = re.compile(r";\s*(?P<volume>[^():;\s]+)(?:\([^)]*\))?:(?P<pages>[^.;\s]+)")
+
+
+def csv_layout(header: list[str]) -> str | None:
+    cols = {h.strip().casefold() for h in header}
+    for name, layout in CSV_LAYOUTS.items():
+        if all(s.casefold() in cols for s in layout["signature"]):
+            return name
+    return None
+
+
+def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
+    records, problems = [], []
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return [], [Problem(path, 1, "", "no CSV header row", "no-records")]
+    name = csv_layout(header)
+    if name is None:
+        return [], [Problem(path, 1, "", f"unknown CSV layout (columns: {', '.join(header[:8])}); "
+                            "expected PubMed's (PMID, Title, Authors, Citation, ...) or Zotero's "
+                            "(Key, Item Type, Title, Publication Title, ...) or at least a Title column",
+                            "csv-layout")]
+    layout = CSV_LAYOUTS[name]
+    index = {h.strip().casefold(): i for i, h in enumerate(header)}
+    cols = {f: index.get(c.casefold()) for f, c in layout["columns"].items()}
+    cit = index.get("citation")
+    position = 0
+    line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            position += 1
+            problems.append(Problem(path, line, f"record {position}", f"CSV error ({err}); skipped",
+                                    "csv-syntax"))
+            line = reader.line_num + 1
+            continue
+        if not any(c.strip() for c in row):
+            line = reader.line_num + 1
+            continue
+        position += 1
+
+        def get(field: str, row: list[str] = row) -> str | None:
+            i = cols.get(field)
+            return row[i] if i is not None and i < len(row) and row[i].strip() else None
+
+        authors = [a.strip().rstrip(".") for a in (get("authors") or "").split(layout["authors_sep"])]
+        pmid_text = get("pmid")
+        pmid = _pmid(pmid_text)
+        if pmid is None and pmid_text:
+            m = _PMID_IN_TEXT.search(pmid_text)
+            pmid = m.group(1) if m else None
+        volume, pages = get("volume"), get("pages")
+        if cit is not None and cit < len(row) and not (volume and pages):
+            m = _CITATION.search(row[cit])
+            if m:
+                volume, pages = volume or m.group("volume"), pages or m.group("pages")
+        rec = record(title=get("title"), authors=authors, journal=get("journal"), year=_year(get("year")),
+                     volume=volume, pages=pages, doi=_doi(get("doi")), pmid=pmid,
+                     abstract=get("abstract"), database=get("database") or layout["database"])
+        if len(row) < len(header):
+            problems.append(Problem(path, line, f"record {position}", f"has {len(row)} of {len(header)} "
+                                    "columns: truncated; skipped", "truncated"))
+        else:
+            kept = _check(rec, path, line, position, problems)
+            if kept:
+                records.append(kept)
+        line = reader.line_num + 1
+    if position == 0:
+        problems.append(Problem(path, 1, "", "the CSV has a header but no records", "no-records"))
+    return records, problems
+
+
+READERS: dict[str, Callable[[str, str], tuple[list[dict], list[Problem]]]] = {
+    "medline": read_medline, "ris": read_ris, "bibtex": read_bibtex, "csv": read_csv}
+
