@@ -162,7 +162,7 @@ def _read(target: Path, root: Path) -> Any:
                                                         categories=pd.Index(cats, dtype="string"))
             elif str(df[col].dtype) != dtype:
                 df[col] = df[col].astype(dtype)
-    vocab, _ = Vocabulary.from_data(meta["vocabulary"])
+    vocab, _ = Vocabulary.from_data(meta["vocabulary"], check=False)  # validated when cached
     records = {name: LazyRecords(target / f"{name}.json") for name in RECORDS}
     return Evidence(**tables, vocabulary=vocab, **records, root=str(root.resolve()))
 

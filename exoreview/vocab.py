@@ -155,8 +155,12 @@ class Vocabulary:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], path: str = "evidence/vocabulary.yaml",
-                  lines: Mapping[tuple, int] | None = None) -> tuple[Vocabulary, list[Problem]]:
-        """Build from parsed YAML; returns the vocabulary and the problems found in it."""
+                  lines: Mapping[tuple, int] | None = None, *,
+                  check: bool = True) -> tuple[Vocabulary, list[Problem]]:
+        """Build from parsed YAML; returns the vocabulary and the problems found in it.
+
+        ``check=False`` skips the name-collision check (for a vocabulary already validated, e.g.
+        read back from the load cache)."""
         lines = lines or {}
         problems: list[Problem] = []
         facets: dict[str, Facet] = {}
@@ -196,7 +200,7 @@ class Vocabulary:
                                             f"parent '{term.parent}' is not a term of {fname}",
                                             "bad-vocabulary"))
             seen: dict[str, str] = {}
-            for term in terms.values():
+            for term in terms.values() if check else ():
                 for name in {normalize(n) for n in (term.key, term.label, *term.synonyms)}:
                     if name in seen and seen[name] != term.key:
                         problems.append(Problem(

@@ -29,3 +29,17 @@ def test_synth_refuses_a_folder_with_studies(tmp_path):
     synth.write(3, tmp_path / "a")
     with pytest.raises(SystemExit, match="already holds files"):
         synth.write(3, tmp_path / "a")
+
+
+def test_benchmarks_run_at_tiny_sizes():
+    """The benchmark scripts work (no timing is asserted: speed lives in benchmarks/ only)."""
+    import bench_filter
+    import bench_import
+    import bench_load
+
+    load = bench_load.measure(40, repeats=1)
+    assert load["studies"] == 40 and load["ours_s"] > 0 and load["floor_s"] > 0
+    filt = bench_filter.measure(40, repeats=1)
+    assert filt["studies"] == 40 and filt["studies_shown"] == filt["floor_studies_shown"]
+    imp = bench_import.measure(200, repeat=1)
+    assert imp["records"] == imp["rispy_records"] == 200 and imp["duplicates"] > 0

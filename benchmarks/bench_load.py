@@ -1,0 +1,70 @@
+"""Load + validate N study files, against pandas reading the same facts from one CSV.
+
+``python benchmarks/bench_load.py [N]`` (default 10,000 synthetic studies from synth.py).
+
+The floor is ``pandas.read_csv`` of one CSV holding every fact of every study, one row a study
+(the studies table plus each study's outcomes and models as JSON text), written from the same
+data in the same run. Ours is ``exoreview.load`` with its cache warm (files unchanged since the
+last load; the cache still checks every file). The cold load (parse + validate every file, then
+write the cache) is reported beside it. Target: warm ratio <= 3.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+TARGET = 3.0
+
+
+def _timed(fn, repeats: int) -> list[float]:
+    out = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def measure(n: int = 10_000, *, repeats: int = 7) -> dict:
+    import pandas as pd
+    import synth
+
+    import exoreview as xr
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = synth.write(n, Path(tmp) / "evidence")
+        saved = os.environ.get("EXOREVIEW_CACHE")
+        os.environ["EXOREVIEW_CACHE"] = str(Path(tmp) / "cache")
+        try:
+            t0 = time.perf_counter()
+            ev = xr.load(root)                      # cold: parse, validate, build, write the cache
+            cold = time.perf_counter() - t0
+            warm = _timed(lambda: xr.load(root), repeats)
+        finally:
+            if saved is None:
+                os.environ.pop("EXOREVIEW_CACHE", None)
+            else:
+                os.environ["EXOREVIEW_CACHE"] = saved
+        facts = ev.studies.copy()
+        recs = ev.records
+        facts["outcomes_json"] = [json.dumps(recs[k]["outcomes"]) for k in facts["key"]]
+        facts["models_json"] = [json.dumps(recs[k]["models"]) for k in facts["key"]]
+        csv = Path(tmp) / "facts.csv"
+        facts.to_csv(csv, index=False)
+        floor = _timed(lambda: pd.read_csv(csv), repeats)
+    ours_s, floor_s = statistics.median(warm), statistics.median(floor)
+    return {"benchmark": "load + validate", "studies": len(ev.studies), "cold_load_s": round(cold, 3),
+            "ours_s": round(ours_s, 4), "floor_s": round(floor_s, 4), "ratio": round(ours_s / floor_s, 3),
+            "target": TARGET, "ok": ours_s / floor_s <= TARGET, "repeats": repeats}
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000), indent=2))
