@@ -18,9 +18,10 @@ near-identical titles and different DOIs (a correction, a preprint and its paper
 are never merged automatically; a person decides. Similarity is rapidfuzz's ``fuzz.ratio`` on
 normalised titles (case, accents, punctuation and HTML tags removed).
 
-Fuzzy candidates are found through an index of each title's three rarest words, so the cost
-grows with the number of records, not its square; an exact normalised title match is always
-found.
+Fuzzy candidates are found through an index of each title's three rarest words among those
+that occur in more than one title (a word seen once, often a typo, cannot lead to another
+record), filed by year, so the cost grows with the number of records, not its square; an exact
+normalised title match is always found.
 """
 
 from __future__ import annotations
@@ -28,11 +29,15 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
+
+from ._gc import gc_paused
 
 AUTO_SIMILARITY = 95       # fuzz.ratio at or above which a same-year title is a duplicate
 CHECK_SIMILARITY = 85      # fuzz.ratio at or above which a pair is listed for a person
@@ -52,17 +57,26 @@ _TEXT = {code: text for code, text, _verdict in RULES}
 
 _TAGS = re.compile(r"<[^>]{1,20}>")
 _NON_WORD = re.compile(r"[\W_]+")
+# ASCII fast path of normalize_title, as a bytes table: A-Z → a-z, other non-alphanumerics → space
+_ASCII_FOLD = bytes((c + 32 if 65 <= c <= 90 else c) if chr(c).isalnum() and c < 128 else 32
+                    for c in range(256))
+
+
+def _title_words(title: str | None) -> list[str]:
+    """The normalised title's words (see :func:`normalize_title`)."""
+    if not title:
+        return []
+    text = _TAGS.sub(" ", title) if "<" in title else title
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii").split()
+    text = unicodedata.normalize("NFKD", text.replace("β", "beta").replace("α", "alpha"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", text.casefold()).split()
 
 
 def normalize_title(title: str | None) -> str:
     """'<i>In vivo</i> Exosomes: a Study.' → 'in vivo exosomes a study'."""
-    if not title:
-        return ""
-    text = _TAGS.sub(" ", title) if "<" in title else title
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.replace("β", "beta").replace("α", "alpha"))
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", text.casefold()).strip()
+    return " ".join(_title_words(title))
 
 
 @dataclass(frozen=True)
@@ -77,26 +91,34 @@ class Match:
     check_reason: str | None = None
 
 
-@dataclass
+_NO_MATCH = Match()
+
+
+@dataclass(slots=True)
 class _Item:
     id: str
     title: str
     year: int | None
     doi: str | None
     pmid: str | None
-    words: tuple[str, ...]
-    keys: tuple[str, ...] = ()
+    words: set[str]
+    keys: list[int] | None = None
+    seq: int = 0                   # order in which the pool received it (ties go to the first)
 
 
 def _item(rec: dict[str, Any], id_field: str) -> _Item:
-    title = normalize_title(rec.get("title"))
+    words = _title_words(rec.get("title"))
     year = rec.get("year")
-    year = None if year is None or _isna(year) else int(year)
+    if year is not None and type(year) is not int:
+        year = None if _isna(year) else int(year)
     doi = rec.get("doi")
-    doi = str(doi).casefold() if doi and not _isna(doi) else None
+    if doi is not None and type(doi) is not str:
+        doi = None if _isna(doi) else str(doi)
     pmid = rec.get("pmid")
-    pmid = str(pmid) if pmid and not _isna(pmid) else None
-    return _Item(str(rec[id_field]), title, year, doi, pmid, tuple(set(title.split())))
+    if pmid is not None and type(pmid) is not str:
+        pmid = None if _isna(pmid) else str(pmid)
+    return _Item(str(rec[id_field]), " ".join(words), year, doi.casefold() if doi else None,
+                 pmid or None, set(words))
 
 
 def _isna(v: Any) -> bool:
@@ -106,21 +128,40 @@ def _isna(v: Any) -> bool:
         return False
 
 
-class _Pool:
-    """Records (or studies) a new record is compared with, indexed by DOI, PMID, title, rare words."""
+def _rank(items: Iterable[_Item]) -> dict[str, int]:
+    """Each title word's rank: rarest first, words seen in one title only last (they cannot lead
+    to another record; a typo makes one), ties by the word itself. A record is indexed by the
+    ranks of its INDEX_WORDS first words."""
+    df = Counter(chain.from_iterable(it.words for it in items))
+    return {w: i for i, w in enumerate(sorted(df, key=lambda w: (df[w] == 1, df[w], w)))}
 
-    def __init__(self, df: Counter):
-        self.df = df
+
+class _Pool:
+    """Records (or studies) a new record is compared with, indexed by DOI, PMID, title, rare words.
+
+    Fuzzy candidates share one of a record's INDEX_WORDS rarest words and lie within the year
+    rule. Each index word keeps its records twice: all of them (for a record without a year),
+    and by year, where a record of 2020 is filed under 2019, 2020 and 2021 (a record of 2020
+    then finds its candidates under 2020 and "no year"). Each list of records has the list of
+    their titles beside it: the candidates of a record are a few list concatenations, and
+    rapidfuzz scores them all in one C call."""
+
+    def __init__(self, rank: dict[str, int]):
+        from rapidfuzz import process
+        from rapidfuzz.fuzz import ratio
+
+        self.rank = rank
         self.by_doi: dict[str, _Item] = {}
         self.by_pmid: dict[str, _Item] = {}
         self.by_title: dict[str, list[_Item]] = {}
-        self.by_word: dict[str, list[_Item]] = {}
+        # word rank → (titles, items, {year: (titles, items)})
+        self.by_word: dict[int, tuple[list[str], list[_Item], dict]] = {}
+        self.added = 0
+        self._extract, self._ratio = process.extract, ratio
 
-    def keys(self, item: _Item) -> tuple[str, ...]:
-        if not item.keys and item.words:
-            df = self.df
-            # rarest first, ties by the word itself (two C sorts, no Python key function)
-            item.keys = tuple(sorted(sorted(item.words), key=df.__getitem__)[:INDEX_WORDS])
+    def keys(self, item: _Item) -> list[int]:
+        if item.keys is None:
+            item.keys = sorted(map(self.rank.__getitem__, item.words))[:INDEX_WORDS]
         return item.keys
 
     def add(self, item: _Item) -> None:
@@ -128,10 +169,27 @@ class _Pool:
             self.by_doi.setdefault(item.doi, item)
         if item.pmid:
             self.by_pmid.setdefault(item.pmid, item)
-        if item.title:
-            self.by_title.setdefault(item.title, []).append(item)
-            for w in self.keys(item):
-                self.by_word.setdefault(w, []).append(item)
+        if not item.title:
+            return
+        item.seq = self.added
+        self.added += 1
+        title, year = item.title, item.year
+        self.by_title.setdefault(title, []).append(item)
+        filed_under = (None,) if year is None else range(year - YEAR_TOLERANCE, year + YEAR_TOLERANCE + 1)
+        for w in self.keys(item):
+            entry = self.by_word.get(w)
+            if entry is None:
+                entry = self.by_word[w] = ([], [], {})
+            entry[0].append(title)
+            entry[1].append(item)
+            by_year = entry[2]
+            for y in filed_under:
+                same = by_year.get(y)
+                if same is None:
+                    by_year[y] = ([title], [item])
+                else:
+                    same[0].append(title)
+                    same[1].append(item)
 
     def match(self, item: _Item) -> tuple[str, _Item, str] | None:
         """(rule code, matched item, reason text) of the first rule that fires, or None."""
@@ -154,26 +212,43 @@ class _Pool:
                 if item.year == other.year or item.year is None or other.year is None:
                     break
         if best is None:
-            from rapidfuzz import process
-            from rapidfuzz.fuzz import ratio
-
-            by_word = self.by_word
-            pool = {id(o): o for w in self.keys(item) for o in by_word.get(w, ())}
-            year = item.year
-            if year is None:
-                candidates = list(pool.values())
-            else:
-                candidates = [o for o in pool.values()
-                              if o.year is None or abs(o.year - year) <= YEAR_TOLERANCE]
-            if candidates:  # the C loop of rapidfuzz scores them all; first best wins
-                hit = process.extractOne(item.title, [o.title for o in candidates], scorer=ratio,
-                                         score_cutoff=CHECK_SIMILARITY)
-                if hit:
-                    best = (hit[1], candidates[hit[2]])
+            best = self._fuzzy(item)
         if best is None:
             return None
         score, other = best
         return _title_verdict(item, other, score)
+
+    def _fuzzy(self, item: _Item) -> tuple[float, _Item] | None:
+        """The most similar candidate within the year rule, at or above CHECK_SIMILARITY; among
+        equals the one found first through the rarest word, then the one added first."""
+        entries = [e for e in map(self.by_word.get, self.keys(item)) if e is not None]
+        if not entries:
+            return None
+        titles: list[str] = []
+        items: list[_Item] = []
+        ends: list[int] = []           # where each index word's candidates end in `titles`
+        year = item.year
+        for entry in entries:
+            if year is None:
+                titles += entry[0]
+                items += entry[1]
+            else:
+                by_year = entry[2]
+                for same in (by_year.get(year), by_year.get(None)):
+                    if same is not None:
+                        titles += same[0]
+                        items += same[1]
+            ends.append(len(titles))
+        if not titles:
+            return None
+        # one C call scores every candidate (an item listed under two of its words is scored
+        # twice: cheaper than removing it in Python)
+        hits = self._extract(item.title, titles, scorer=self._ratio, score_cutoff=CHECK_SIMILARITY,
+                             limit=None)
+        if not hits:
+            return None
+        score, _kp, _seq, i = max((score, -bisect_right(ends, i), -items[i].seq, i) for _t, score, i in hits)
+        return score, items[i]
 
 
 def _years_close(a: int | None, b: int | None) -> bool:
@@ -216,14 +291,20 @@ def find_duplicates(records: Sequence[dict[str, Any]], *, earlier: Iterable[dict
     key instead of id. Earlier records that are themselves duplicates (a non-empty
     ``duplicate_of``) are skipped: their originals are in the pool already.
     """
+    with gc_paused():
+        return _find_duplicates(records, earlier, studies, progress)
+
+
+def _find_duplicates(records: Sequence[dict[str, Any]], earlier: Iterable[dict[str, Any]],
+                     studies: Iterable[dict[str, Any]], progress: bool) -> list[Match]:
     earlier_items = [_item(r, "id") for r in earlier if _isna(r.get("duplicate_of")) or not r.get("duplicate_of")]
     new_items = [_item(r, "id") for r in records]
     study_items = [_item(s, "key") for s in studies]
-    df = Counter(w for it in (*earlier_items, *new_items, *study_items) for w in it.words)
-    evidence = _Pool(df)
+    rank = _rank((*earlier_items, *new_items, *study_items))
+    evidence = _Pool(rank)
     for it in study_items:
         evidence.add(it)
-    pool = _Pool(df)
+    pool = _Pool(rank)
     for it in earlier_items:
         pool.add(it)
     out: list[Match] = []
@@ -250,7 +331,7 @@ def find_duplicates(records: Sequence[dict[str, Any]], *, earlier: Iterable[dict
                 fields.update(check_with=other.id, check_reason=reason)
         if "duplicate_of" not in fields:
             pool.add(it)
-        out.append(Match(**fields))
+        out.append(Match(**fields) if fields else _NO_MATCH)
     return out
 
 

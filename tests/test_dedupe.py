@@ -109,3 +109,12 @@ def test_every_duplicate_points_to_an_earlier_kept_record(rows):
         if r["doi"] and not m.duplicate_of:           # an unmerged same-DOI record must be flagged
             earlier = [o for o in recs[: ids.index(r["id"])] if o["doi"] == r["doi"] and o["id"] in kept]
             assert not earlier or m.check_with
+
+
+def test_typos_in_the_rarest_words_do_not_hide_a_duplicate():
+    # each misspelt word occurs in one title only, so it cannot lead to the other record: the
+    # index skips such words and files both titles under the words they share
+    typos = LONG.replace("Extracellular", "Extracelular").replace("vesicles", "vesicels") \
+        .replace("papilla", "papila")
+    m = find_duplicates([rec(1), rec(2, title=typos)])[1]
+    assert (m.duplicate_of, m.duplicate_reason) == ("R0001", "title 97% similar, same year")

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._gc import gc_paused
 from ..errors import Problem, UsageError
 from ..yamlio import display_path
 from . import readers
@@ -76,6 +77,12 @@ def read_files(paths: Sequence[str | os.PathLike], *, fmt: str = "auto", databas
     if fmt != "auto" and fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; use auto, {', '.join(FORMATS)}")
     files = _check_paths(paths)
+    with gc_paused():
+        return _read_files(files, fmt, database, progress)
+
+
+def _read_files(files: list[Path], fmt: str, database: str | None, progress: bool
+                ) -> tuple[list[dict[str, Any]], list[FileReport], list[Problem]]:
     records: list[dict[str, Any]] = []
     reports: list[FileReport] = []
     problems: list[Problem] = []

@@ -42,7 +42,7 @@ _PMID_IN_TEXT = re.compile(r"\bPMID:?\s*([1-9]\d{0,8})\b", re.I)
 # -- bytes to text --------------------------------------------------------------------------
 def decode(raw: bytes, path: str) -> tuple[str | None, str, list[Problem]]:
     """(text, encoding name, problems). Text is None when the file cannot be read as text."""
-    if not raw.strip():
+    if not raw[:4096].strip() and not raw.strip():      # (a copy of 25 MB only if it starts blank)
         return None, "", [Problem(path, None, "", "the file is empty: no records; export the search "
                                   "again", "empty-file")]
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -82,7 +82,7 @@ def decode(raw: bytes, path: str) -> tuple[str | None, str, list[Problem]]:
 
 def sniff(text: str, suffix: str) -> str | None:
     """The format of `text`, from its first non-blank line, else from the file suffix."""
-    for line in text.splitlines()[:50]:
+    for line in text[:65536].splitlines()[:50]:    # never split a whole 25 MB export
         s = line.strip()
         if not s:
             continue
@@ -123,27 +123,31 @@ def _pmid(value: Any) -> str | None:
 
 
 def _clean(value: Any) -> str | None:
+    """Text with its runs of whitespace folded to one space; None when empty."""
     if value is None:
         return None
-    if type(value) is list:
-        value = " ".join(str(v) for v in value)
-    text = value if type(value) is str else str(value)
-    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
-        text = " ".join(text.split())
-    return text.strip() or None
+    if type(value) is not str:
+        value = " ".join(str(v) for v in value) if type(value) is list else str(value)
+    if _messy(value):
+        value = " ".join(value.split())
+    return value.strip() or None
 
 
 def _messy(text: str) -> bool:
+    """Whitespace to fold: double spaces, line breaks, tabs (each a fast C scan)."""
     return "  " in text or "\n" in text or "\t" in text or "\r" in text
-
 
 
 def _clean_authors(authors: Any) -> list[str]:
     if not authors:
         return []
-    if type(authors) is list and all(type(a) is str for a in authors) \
-            and not _messy("\x00".join(authors)):
-        return [a for a in map(str.strip, authors) if a]  # the common case: nothing to fold
+    if type(authors) is list:
+        try:
+            joined = "".join(authors)
+        except TypeError:
+            joined = None
+        if joined is not None and not _messy(joined):   # the common case: nothing to fold
+            return [a for a in map(str.strip, authors) if a]
     return [a for a in (_clean(a) for a in authors) if a]
 
 
@@ -160,18 +164,23 @@ def _check(rec: dict, path: str, line: int, position: int, problems: list[Proble
            suspect: bool = True) -> dict | None:
     """Position/line added; a record without a title or with unreadable bytes is dropped.
     `suspect`: the file holds replacement characters (bytes not in its encoding)."""
-    name = f"record {position}" + (f" (PMID {rec['pmid']})" if rec.get("pmid") else "")
     if suspect and any("\ufffd" in (v if isinstance(v, str) else " ".join(v)) for v in rec.values()
                        if isinstance(v, (str, list))):
-        problems.append(Problem(path, line, name, "holds bytes that are not text in the file's "
-                                "encoding; skipped (re-export the file as UTF-8)", "bad-encoding"))
+        problems.append(Problem(path, line, _record_name(rec, position), "holds bytes that are not "
+                                "text in the file's encoding; skipped (re-export the file as UTF-8)",
+                                "bad-encoding"))
         return None
     if not rec.get("title"):
-        problems.append(Problem(path, line, name, "has no title; skipped (a record cannot be screened "
-                                "without one: re-export it with titles)", "no-title"))
+        problems.append(Problem(path, line, _record_name(rec, position), "has no title; skipped (a "
+                                "record cannot be screened without one: re-export it with titles)",
+                                "no-title"))
         return None
     rec["position"], rec["line"] = position, line
     return rec
+
+
+def _record_name(rec: dict, position: int) -> str:
+    return f"record {position}" + (f" (PMID {rec['pmid']})" if rec.get("pmid") else "")
 
 
 # -- MEDLINE --------------------------------------------------------------------------------
@@ -307,48 +316,86 @@ def _read_ris_fast(text: str, path: str) -> list[dict] | None:
     if "\ufffd" in text:
         return None
     starts = _line_starts(text, "TY  -")
-    ends = _line_starts(text, "ER  -")
-    # well-formed: TY and ER lines alternate, starting with TY and ending with ER
-    if not starts or len(starts) != len(ends) or any(
-            not s < e for s, e in zip(starts, ends)) or any(e > s for e, s in zip(ends, starts[1:])):
+    if not starts:
+        return None
+    # Well-formed: every TY line starts a record that an ER line closes before the next TY line
+    # and before the end. rispy folds a TY line met before its ER into the open record, skips a
+    # stray ER and drops a record the file ends inside, so this holds exactly when rispy returns
+    # one entry per TY line and there are as many ER lines as TY lines.
+    if text.count("\nER  -") + text.startswith("ER  -") != len(starts):
         return None
     entries = rispy.loads(text)
     if len(entries) != len(starts):
         return None
-    records, problems = [], []
+    records = _from_ris_all(entries)
     line, prev = 1, 0
-    for position, (entry, start) in enumerate(zip(entries, starts), 1):
+    for position, (rec, start) in enumerate(zip(records, starts), 1):
         line += text.count("\n", prev, start)
         prev = start
-        kept = _check(_from_ris(entry), path, line, position, problems, suspect=False)
-        if kept:
-            records.append(kept)
-    if problems:         # e.g. a record without a title: the careful reader says which
-        return None
+        if not rec["title"]:     # the careful reader says which record has no title
+            return None
+        rec["position"], rec["line"] = position, line
     return records
 
 
+def _clean_column(values: list[Any]) -> list[str | None]:
+    """:func:`_clean` of every value; a column of plain, tidy strings (the usual case) is
+    checked with one scan of the values joined."""
+    strings = [v for v in values if v]
+    try:
+        joined = "".join(strings)
+    except TypeError:
+        joined = None
+    if joined is None or _messy(joined):
+        return [_clean(v) for v in values]
+    return [(v.strip() or None) if v else None for v in values]
+
+
+_PUBMED_DB = re.compile(r"pubmed|medline", re.I)
+
+
+def _from_ris_all(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """rispy entries → records (the fields of :func:`record`), built column by column: an export
+    of tens of thousands of records is converted in a few list passes, not field by field."""
+    g = [e.get for e in entries]
+    dbs = [get("name_of_database") or get("database_provider") for get in g]
+    pmids = [_ris_pmid(get, db) for get, db in zip(g, dbs)]
+    pages = []
+    for get in g:
+        sp, ep = get("start_page"), get("end_page")
+        pages.append(f"{sp}-{ep}" if sp and ep and ep != sp else (sp or None))
+    columns = {
+        "title": _clean_column([get("title") or get("primary_title") or get("translated_title") for get in g]),
+        "authors": [_clean_authors(get("authors") or get("first_authors")) for get in g],
+        "journal": _clean_column([get("secondary_title") or get("journal_name") or get("alternate_title3")
+                                  or get("alternate_title1") or get("alternate_title2") for get in g]),
+        "year": [_year(get("year") or get("publication_year") or get("date")) for get in g],
+        "volume": _clean_column([get("volume") for get in g]),
+        "pages": _clean_column(pages),
+        "doi": [_doi(get("doi")) for get in g],
+        "pmid": pmids,
+        "abstract": _clean_column([get("abstract") or get("notes_abstract") for get in g]),
+        "database": _clean_column(dbs),
+    }
+    return [dict(zip(FIELDS, row)) for row in zip(*(columns[f] for f in FIELDS))]
+
+
 def _from_ris(e: dict[str, Any]) -> dict[str, Any]:
-    db = e.get("name_of_database") or e.get("database_provider")
-    pmid = None
-    if db and re.search(r"pubmed|medline", str(db), re.I):
-        pmid = _pmid(e.get("accession_number"))
-    if pmid is None:
-        for note in (e.get("notes") or []) + [e.get("note") or ""]:
-            m = _PMID_IN_TEXT.search(str(note))
-            if m:
-                pmid = m.group(1)
-                break
-    sp, ep = e.get("start_page"), e.get("end_page")
-    pages = f"{sp}-{ep}" if sp and ep and ep != sp else (sp or None)
-    return record(title=e.get("title") or e.get("primary_title") or e.get("translated_title"),
-                  authors=e.get("authors") or e.get("first_authors") or [],
-                  journal=(e.get("secondary_title") or e.get("journal_name") or e.get("alternate_title3")
-                           or e.get("alternate_title1") or e.get("alternate_title2")),
-                  year=_year(e.get("year") or e.get("publication_year") or e.get("date")),
-                  volume=e.get("volume"), pages=pages, doi=_doi(e.get("doi")), pmid=pmid,
-                  abstract=e.get("abstract") or e.get("notes_abstract"),
-                  database=_clean(db))
+    """One rispy entry → one record."""
+    return _from_ris_all([e])[0]
+
+
+def _ris_pmid(get: Callable[[str], Any], db: Any) -> str | None:
+    """A PubMed/MEDLINE record's accession number, else 'PMID: n' in its notes."""
+    if db and _PUBMED_DB.search(str(db)):
+        pmid = _pmid(get("accession_number"))
+        if pmid:
+            return pmid
+    for note in (*(get("notes") or ()), get("note")):
+        m = _PMID_IN_TEXT.search(str(note)) if note else None
+        if m:
+            return m.group(1)
+    return None
 
 
 # -- BibTeX (bibtexparser 2) ----------------------------------------------------------------
