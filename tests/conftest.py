@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -130,3 +136,96 @@ def run_notebook():
         return cache[key]
 
     return run
+
+
+# -- the real browser: Debian Chromium driven by Playwright, Voilà on loopback (see STACK.md) --------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "file://", "about:")
+
+
+def need_chromium():
+    """The Playwright sync API, or skip when Chromium / Playwright are not installed."""
+    import pytest
+
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        pytest.skip("Debian chromium is not installed (apt-get install -y chromium; .ci/run does it)")
+    return pytest.importorskip("playwright.sync_api")
+
+
+@contextmanager
+def chromium(blocked: list[str]) -> Iterator[object]:
+    """A headless Chromium browser; every page from :func:`new_page` aborts non-local requests
+    (recorded in `blocked`)."""
+    sync_api = need_chromium()
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser._exoreview_blocked = blocked
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_page(browser, **kwargs):
+    blocked = browser._exoreview_blocked
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(LOCAL):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, **kwargs)
+    page.route("**/*", only_local)
+    return page
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def voila_server(evidence: Path, log_path: Path, notebook: str = "01_review_dashboard.ipynb",
+                 timeout: float = 60) -> Iterator[str]:
+    """Voilà serving a notebook on a free loopback port (finite executor timeout, the polling fix
+    from jupyter_config/voila.py) over `evidence`; yields the page URL."""
+    import pytest
+
+    voila_bin = Path(sys.executable).with_name("voila")
+    if not voila_bin.exists():
+        pytest.skip("voila is not installed in this environment")
+    port = _free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(ROOT / "jupyter_config"),
+           "EXOREVIEW_EVIDENCE": str(evidence)}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [str(voila_bin), str(NOTEBOOKS / notebook), "--no-browser", f"--port={port}",
+             "--Voila.ip=127.0.0.1", "--VoilaExecutor.timeout=120", "--strip_sources=True"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"voila exited with {proc.returncode}; see {log_path}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"voila did not listen on port {port} within {timeout} s") from None
+                    time.sleep(0.2)
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

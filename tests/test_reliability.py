@@ -4,9 +4,11 @@ round-trips every study's facts (property test), and nothing reaches the network
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 import shutil
 import socket
+from pathlib import Path
 
 import pytest
 import yaml
@@ -185,3 +187,59 @@ def test_atomic_writes_get_normal_permissions(tmp_path):
         assert old.stat().st_mode & 0o777 == 0o640 and old.read_text() == "z"
     finally:
         os.umask(mask)
+
+
+# what exoreview's code must never call: unsafe YAML loading, unpickling, eval/exec, a shell
+_FORBIDDEN_CALLS = {("yaml", "load"), ("yaml", "unsafe_load"), ("yaml", "full_load"), ("yaml", "load_all"),
+                    ("yaml", "unsafe_load_all"), ("yaml", "full_load_all"), ("os", "system"), ("os", "popen")}
+_FORBIDDEN_NAMES = {"eval", "exec", "compile", "__import__"}
+_FORBIDDEN_MODULES = {"pickle", "cPickle", "dill", "marshal", "shelve", "joblib"}
+_FORBIDDEN_ATTRS = {"Loader", "FullLoader", "UnsafeLoader", "CLoader", "CFullLoader", "CUnsafeLoader"}
+
+
+def _unsafe_uses(source: str) -> list[str]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) else [])
+            found += [f"imports {n}" for n in names if n and n.split(".")[0] in _FORBIDDEN_MODULES]
+        elif isinstance(node, ast.Call):
+            f = node.func
+            if isinstance(f, ast.Name) and f.id in _FORBIDDEN_NAMES:
+                found.append(f"calls {f.id}()")
+            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) \
+                    and (f.value.id, f.attr) in _FORBIDDEN_CALLS:
+                found.append(f"calls {f.value.id}.{f.attr}()")
+            if any(k.arg == "shell" and getattr(k.value, "value", False) is True for k in node.keywords):
+                found.append("runs a shell (shell=True)")
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "yaml" \
+                and node.attr in _FORBIDDEN_ATTRS:
+            found.append(f"uses yaml.{node.attr}")
+    return found
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("import yaml\nyaml.load(s, Loader=yaml.Loader)", ["calls yaml.load()", "uses yaml.Loader"]),
+    ("import pickle", ["imports pickle"]),
+    ("from marshal import loads", ["imports marshal"]),
+    ("eval('1')", ["calls eval()"]),
+    ("import subprocess\nsubprocess.run('ls', shell=True)", ["runs a shell (shell=True)"]),
+    ("import yaml\nyaml.load(s, Loader=yaml.CSafeLoader)", ["calls yaml.load()"]),
+    ("import yaml\nyaml.safe_load(s)", []),
+])
+def test_the_unsafe_use_detector(source, expected):
+    assert _unsafe_uses(source) == expected
+
+
+def test_code_reads_yaml_safely_and_never_unpickles_or_evals():
+    """YAML is read with the safe loader only; no pickle, no eval/exec, no shell, anywhere in the
+    package (the load cache stores Feather and JSON, not pickles)."""
+    package = Path(xr.__file__).parent
+    found = {str(p.relative_to(package)): u for p in sorted(package.rglob("*.py"))
+             if (u := _unsafe_uses(p.read_text(encoding="utf-8")))}
+    assert found == {}
+    from exoreview import yamlio
+
+    assert "SafeLoader" in inspect.getsource(yamlio)
