@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from . import levels
-from .errors import EvidenceError, Problem, ValidationError
+from .errors import EvidenceError, Problem, UsageError, ValidationError
 from .schema import check_record, check_schema
 from .vocab import Vocabulary
-from .yamlio import display_path, read_yaml
+from .yamlio import describe_os_error, display_path, read_yaml
 
 # folder → schema section; a folder without a schema section is not read
 FOLDERS: tuple[tuple[str, str], ...] = (("studies", "study"), ("regulatory", "regulatory"),
@@ -181,14 +181,19 @@ class Report:
 
     def summary(self) -> str:
         c = self.counts
-        head = (f"{c.get('studies', 0)} studies, {c.get('outcomes', 0)} outcomes, "
-                f"{c.get('regulatory', 0)} regulatory records")
+        n_studies = c.get("studies", 0)
+        head = (f"{n_studies} {'study' if n_studies == 1 else 'studies'}, {_plural(c.get('outcomes', 0), 'outcome')}, "
+                f"{_plural(c.get('regulatory', 0), 'regulatory record')}")
         if c.get("claims"):
-            head += f", {c['claims']} claims"
+            head += f", {_plural(c['claims'], 'claim')}"
         if self.ok:
-            return f"{head}: valid; {len(self.incomplete)} incomplete citations"
+            return f"{head}: valid; {_plural(len(self.incomplete), 'incomplete citation')}"
         files = len({p.path for p in self.problems})
-        return f"{head}: {len(self.problems)} problems in {files} files"
+        return f"{head}: {_plural(len(self.problems), 'problem')} in {_plural(files, 'file')}"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,11 +214,76 @@ def _read_config(root: Path, problems: list[Problem]) -> tuple[Vocabulary | None
     return vocab, schema
 
 
-def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
+def _files(folder: Path, problems: list[Problem]) -> list[Path]:
+    """The YAML files of `folder` (none when it is missing); a folder that is a file or cannot be
+    read is a problem, never silently empty."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.suffix in {".yaml", ".yml"} and not p.name.startswith("."))
+    except NotADirectoryError:
+        problems.append(Problem(display_path(folder), None, "", f"is a file; {folder.name}/ must be a "
+                                "folder of .yaml files: rename or remove the file", "not-a-folder"))
+        return []
+    except OSError as err:
+        what, fix = describe_os_error(err)
+        problems.append(Problem(display_path(folder), None, "", f"cannot read the folder: {what}; {fix}",
+                                "unreadable"))
+        return []
+    return sorted(folder / n for n in names
+                  if Path(n).suffix in {".yaml", ".yml"} and not n.startswith("."))
+
+
+def folder_problem(root: str | os.PathLike) -> Problem | None:
+    """What is wrong with `root` as an evidence folder (missing, a file, unreadable, no
+    vocabulary.yaml), or None. Lists the folder itself, so it works for root users too."""
+    root = Path(root)
+    shown = display_path(root)
+    try:
+        with os.scandir(root) as entries:
+            names = {e.name for e in entries}
+    except FileNotFoundError:
+        return Problem(shown, None, "", "no such evidence folder; pass --evidence DIR (the folder "
+                       "holding vocabulary.yaml)", "no-folder")
+    except NotADirectoryError:
+        return Problem(shown, None, "", "is a file, not an evidence folder; pass --evidence DIR (the "
+                       "folder holding vocabulary.yaml)", "not-a-folder")
+    except OSError as err:
+        what, fix = describe_os_error(err)
+        return Problem(shown, None, "", f"cannot read the evidence folder: {what}; {fix}", "unreadable")
+    if "vocabulary.yaml" not in names:
+        return Problem(shown, None, "", "is not an evidence folder (no vocabulary.yaml); pass "
+                       "--evidence DIR", "not-evidence")
+    return None
+
+
+def folder_problems(root: str | os.PathLike,
+                    folders: Iterable[str] = tuple(f for f, _kind in FOLDERS)) -> list[Problem]:
+    """Problems with the record folders of `root` (default studies/, regulatory/, claims/): a
+    file where a folder must be, or a folder or file that cannot be read (for readers that skip
+    what they cannot read, e.g. the de-duplication index). Missing folders are fine."""
+    problems: list[Problem] = []
+    for name in folders:
+        for path in _files(Path(root) / name, problems):
+            try:
+                with path.open("rb"):
+                    pass
+            except OSError as err:
+                what, fix = describe_os_error(err)
+                problems.append(Problem(display_path(path), None, "", f"cannot read the file: {what}; "
+                                        f"{fix}", "unreadable"))
+    return problems
+
+
+def require_folder(root: str | os.PathLike) -> Path:
+    """`root` if it is a readable evidence folder; :class:`UsageError` (exit 2) naming it otherwise."""
+    problem = folder_problem(root)
+    if problem is None:
+        return Path(root)
+    if problem.code == "no-folder":
+        raise UsageError(f"{problem.path} is not an evidence folder: no such folder; pass --evidence "
+                         "DIR (the folder holding vocabulary.yaml)")
+    raise UsageError(str(problem))
 
 
 def _read_folder(root: Path, folder: str, kind: str, schema: dict, vocab: Vocabulary,
@@ -223,7 +293,7 @@ def _read_folder(root: Path, folder: str, kind: str, schema: dict, vocab: Vocabu
     first_file: dict[str, str] = {}
     refs: list[tuple[str, str, int, str, str]] = []  # (path, field, line, key, from_key)
     fields = schema.get(kind, {}).get("fields", {})
-    paths = _files(root / folder)
+    paths = _files(root / folder, problems)
     if paths and kind not in schema:
         problems.append(Problem(display_path(root / folder), None, "",
                                 f"schema.yaml has no '{kind}' section describing these files",
@@ -280,10 +350,9 @@ def _duplicates(records: Mapping[str, dict], field_name: str, label: str,
 
 def _check_all(root: Path) -> tuple[list[Problem], Vocabulary | None, dict[str, dict[str, dict]]]:
     problems: list[Problem] = []
-    if not root.is_dir():
-        problems.append(Problem(display_path(root), None, "",
-                                "no such evidence folder; pass --evidence DIR", "no-folder"))
-        return problems, None, {}
+    problem = folder_problem(root)  # missing, a file, unreadable, no vocabulary.yaml
+    if problem is not None:
+        return [problem], None, {}
     vocab, schema = _read_config(root, problems)
     if vocab is None or schema is None:
         return problems, vocab, {}
@@ -345,7 +414,11 @@ def load(path: str | os.PathLike | None = None) -> Evidence:
     Without `path`: $EXOREVIEW_EVIDENCE, ./evidence, or the nearest evidence/ above."""
     from .cache import cached_load
 
-    return cached_load(Path(path) if path is not None else default_path(), _load_uncached)
+    root = Path(path) if path is not None else default_path()
+    try:
+        return cached_load(root, _load_uncached)
+    except OSError:  # the cache's fingerprint could not list or stat a file: read without it,
+        return _load_uncached(root)  # which reports every unreadable file as a problem
 
 
 def _load_uncached(root: Path) -> Evidence:

@@ -296,6 +296,46 @@ def page(*, title: str, subtitle: str, sections: list[tuple[str, str, str]], not
 
 
 # --------------------------------------------------------------------------------- build
+def _check_paths(evidence: Path, out: Path, notebooks: str | os.PathLike | None) -> None:
+    """Fail fast (UsageError, exit 2) on a path the report cannot use, before anything runs:
+    the evidence folder, a notebooks folder that is missing, a file or unreadable, an --out that
+    is a file, lies under a file, or is in a folder that cannot be written."""
+    from .evidence import require_folder
+
+    require_folder(evidence)
+    if notebooks is not None:
+        nb = Path(notebooks)
+        try:
+            with os.scandir(nb):
+                pass
+        except FileNotFoundError:
+            raise UsageError(f"{display_path(nb)}: no such notebooks folder; pass --notebooks DIR") from None
+        except NotADirectoryError:
+            raise UsageError(f"{display_path(nb)} is a file, not a notebooks folder; pass --notebooks "
+                             "DIR (a folder of .ipynb files)") from None
+        except OSError as err:
+            from .yamlio import describe_os_error
+
+            what, fix = describe_os_error(err)
+            raise UsageError(f"{display_path(nb)}: cannot read the notebooks folder: {what}; {fix}") from None
+    existing = out
+    try:
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        is_dir = existing.is_dir()
+    except OSError as err:
+        from .yamlio import os_error_line
+
+        raise UsageError(f"--out {display_path(out)}: {os_error_line(err)}") from None
+    if not is_dir:
+        where = "is a file" if existing == out else f"is under {display_path(existing)}, which is a file"
+        raise UsageError(f"{display_path(out)} {where}; --out is the report folder: pass --out DIR "
+                         "(a folder, made if missing)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"{display_path(existing)}: permission denied, the report cannot be written "
+                         "there; check its permissions (ls -ld) or pass another --out DIR")
+
+
 def build(*, evidence: str | os.PathLike | None = None, out: str | os.PathLike = "reports",
           notebooks: str | os.PathLike | None = "notebooks", timeout: int = REPORT_TIMEOUT,
           progress: bool = True, executor: Callable[..., Any] | None = None,
@@ -316,6 +356,7 @@ def build(*, evidence: str | os.PathLike | None = None, out: str | os.PathLike =
     guard_target(out / "index.html")
     guard_target(out / "figures" / "x.png")
     ev_root = Path(evidence) if evidence is not None else default_path()
+    _check_paths(ev_root, out, notebooks)  # UsageError (exit 2) before any figure or notebook
     ev = load(ev_root)  # raises ValidationError with every problem before any work
     paths = notebook_paths(notebooks) if notebooks is not None else []
     run = executor or execute

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import EvidenceError, Problem, UsageError
-from .yamlio import atomic_write_bytes, display_path
+from .yamlio import atomic_write_bytes, describe_os_error, display_path
 
 # -- rules as data --------------------------------------------------------------------------
 STAGES: Mapping[str, str] = {
@@ -319,7 +319,8 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) 
     problems: list[Problem] = []
     frames = []
     seen: dict[str, str] = {}
-    for path in sorted((root / "records").glob("*.csv")) if (root / "records").is_dir() else []:
+    files = _record_files(root, problems)  # None: screening/ itself is a file or unreadable
+    for path in files or []:
         rows = _read_csv(path, RECORD_COLUMNS, problems)
         shown = display_path(path)
         if not BATCH_RE.match(path.stem):
@@ -342,7 +343,8 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) 
                                     "duplicate_of", f"{rec.id} is a duplicate of '{rec.duplicate_of}', "
                                     "which is in no records file", "dangling-reference"))
     dpath = root / "decisions.csv"
-    drows = _read_csv(dpath, DECISION_COLUMNS, problems) if dpath.is_file() else []
+    drows = (_read_csv(dpath, DECISION_COLUMNS, problems)
+             if files is not None and _exists(dpath, problems) else [])
     shown = display_path(dpath)
     for line, row in drows:
         _check_decision_row(row, shown, line, known, problems)
@@ -357,12 +359,49 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) 
     return log
 
 
+def _unreadable(path: Path, err: OSError, kind: str = "file") -> Problem:
+    what, fix = describe_os_error(err)
+    return Problem(display_path(path), None, "", f"cannot read the {kind}: {what}; {fix}", "unreadable")
+
+
+def _exists(path: Path, problems: list[Problem]) -> bool:
+    """Whether `path` exists; a path that cannot even be looked at is a problem, not 'missing'."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return False
+    except OSError as err:
+        problems.append(_unreadable(path, err))
+        return False
+    return True
+
+
+def _record_files(root: Path, problems: list[Problem]) -> list[Path] | None:
+    """records/*.csv of the screening folder (none when missing). A screening/ or records/ that
+    is a file, or that cannot be read, is a problem (never an empty log: ids would restart);
+    None when it is screening/ itself (so decisions.csv is not reported again)."""
+    folder_ = root / "records"
+    for path, name in ((root, "screening"), (folder_, "records")):
+        try:
+            names = os.listdir(path)
+        except FileNotFoundError:
+            return []
+        except NotADirectoryError:
+            problems.append(Problem(display_path(path), None, "", f"is a file; {name}/ must be a folder "
+                                    f"(see {FOLDER}/README.md): rename or remove the file", "not-a-folder"))
+            return None if path == root else []
+        except OSError as err:
+            problems.append(_unreadable(path, err, "folder"))
+            return None if path == root else []
+    return sorted(folder_ / n for n in names if n.endswith(".csv"))
+
+
 def _read_csv(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> list[tuple[int, dict]]:
     shown = display_path(path)
     try:
         raw = path.read_bytes()
     except OSError as err:
-        problems.append(Problem(shown, None, "", f"cannot read the file: {err.strerror}", "unreadable"))
+        problems.append(_unreadable(path, err))
         return []
     try:
         text = raw.decode("utf-8-sig")
@@ -432,7 +471,8 @@ def _check_decision_row(row: dict, path: str, line: int, known: set[str], proble
 
     rid = row.get("record") or ""
     if rid not in known:
-        bad("record", f"'{rid}' is not a record of the screening log (records/*.csv)", "dangling-reference")
+        bad("record", f"'{rid}' is not a record of the screening log (records/*.csv); `exoreview screen "
+            "list` shows the ids", "dangling-reference")
     stage = row.get("stage") or ""
     if stage not in STAGES:
         bad("stage", f"'{stage}' is not a stage; use {', '.join(STAGES)}", "bad-choice")
@@ -586,10 +626,14 @@ def make_study(evidence: str | os.PathLike, rid: str, *, key: str | None = None,
     evidence cannot be loaded until a curator has filled them from the article. Suggested terms
     appear only as comments."""
     from .dedupe import evidence_index, normalize_title
+    from .evidence import folder_problems
     from .importing.tags import as_text, suggest
     from .schema import KEY_RE
     from .yamlio import atomic_write_text, dump_yaml
 
+    # a studies folder that cannot be read would hide the study this record already is
+    if problems := folder_problems(evidence, ["studies"]):
+        raise EvidenceError(problems)
     log = read_log(evidence)
     rec = log.record(rid)
     st = log.status().set_index("id").loc[rid]

@@ -6,6 +6,7 @@ Writing is atomic: a temporary file in the same folder, then a rename.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -31,6 +32,47 @@ def display_path(path: str | os.PathLike) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(p)
+
+
+# errno → (what is wrong, what to do), for one-line messages about the user's paths
+_OS_ERRORS: dict[int, tuple[str, str]] = {
+    errno.ENOENT: ("no such file or folder", "check the path"),
+    errno.EACCES: ("permission denied", "check its permissions (ls -l) or use another path"),
+    errno.EPERM: ("operation not permitted", "check its permissions (ls -l) or use another path"),
+    errno.EISDIR: ("is a folder, not a file", "give a file here, or rename the folder"),
+    errno.EEXIST: ("exists already", "choose another name"),
+    errno.ENOSPC: ("no space left on the device", "free some space or write elsewhere"),
+    errno.EROFS: ("read-only file system", "write elsewhere"),
+    errno.ENAMETOOLONG: ("name too long", "use a shorter path"),
+    errno.ELOOP: ("too many levels of symbolic links", "check the links in the path"),
+}
+
+
+def describe_os_error(err: OSError) -> tuple[str, str]:
+    """(what is wrong, what to do) for an OSError about a user's path, in plain words."""
+    if err.errno == errno.ENOTDIR:
+        name = err.filename if isinstance(err.filename, (str, os.PathLike)) else None
+        for part in ([Path(name), *Path(name).parents] if name else []):
+            try:
+                if part.exists() and not part.is_dir():
+                    return (f"{display_path(part)} is a file, not a folder",
+                            "check the path (a folder is needed there)")
+            except OSError:
+                break
+        return "a part of the path is a file, not a folder", "check the path"
+    if err.errno in _OS_ERRORS:
+        return _OS_ERRORS[err.errno]
+    return (str(err.strerror or err).rstrip(".") or type(err).__name__), "check the path"
+
+
+def os_error_line(err: OSError) -> str:
+    """One line for an OSError: the path (when known), what is wrong and what to do."""
+    if err.errno is None and err.filename is None:  # an OSError raised with a message of ours
+        return str(err)
+    what, fix = describe_os_error(err)
+    where = (f"{display_path(err.filename)}: " if isinstance(err.filename, (str, os.PathLike))
+             else "")
+    return f"{where}{what}; {fix}"
 
 
 @dataclass
@@ -104,7 +146,8 @@ def read_yaml(path: str | os.PathLike, *, expect_mapping: bool = True) -> Parsed
     try:
         raw = Path(path).read_bytes()
     except OSError as err:
-        return Parsed(shown, problems=[Problem(shown, None, "", f"cannot read the file: {err.strerror}",
+        what, fix = describe_os_error(err)
+        return Parsed(shown, problems=[Problem(shown, None, "", f"cannot read the file: {what}; {fix}",
                                                "unreadable")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -137,11 +180,23 @@ def atomic_write_text(path: str | os.PathLike, text: str, *, overwrite: bool = F
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, overwrite: bool = False) -> Path:
+    """Write `data` to `path` atomically. An OSError names `path` (or the folder that could not
+    be made or written), never the temporary file."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f"{display_path(path)} exists; not overwritten")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where a folder of the path must be
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path)) from None
+    except OSError as err:
+        raise _about(err, err.filename or path.parent) from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise _about(err, path.parent) from None
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would
         # (or the mode of the file it replaces)
@@ -151,13 +206,20 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, overwrite: bool 
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(err, OSError) and err.errno is not None:
+            raise _about(err, path) from None
         raise
     return path
+
+
+def _about(err: OSError, where: str | os.PathLike) -> OSError:
+    """The same error (errno and subclass kept), naming `where` instead of a temporary file."""
+    return OSError(err.errno, err.strerror, str(where))
 
 
 def _umask() -> int:

@@ -25,7 +25,7 @@ def test_valid_folder_passes(make_evidence):
     root = make_evidence({"doe-2021-adsc-exos.yaml": base_study()})
     report = xr.validate(root)
     assert report.ok, report.problems
-    assert report.summary() == "1 studies, 1 outcomes, 0 regulatory records: valid; 1 incomplete citations"
+    assert report.summary() == "1 study, 1 outcome, 0 regulatory records: valid; 1 incomplete citation"
 
 
 CASES = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 HELP = ("audit a text: are its references real and on topic, do its claims say what the evidence "
         "shows, and where does it overreach?")
@@ -16,10 +17,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..audit import audit, read_text_file
+    from ..errors import UsageError
     from ..evidence import load
-    from ..yamlio import display_path
+    from ..yamlio import display_path, os_error_line
 
-    text = read_text_file(args.file)  # UsageError (exit 2) for missing, binary, non-UTF-8 files
+    try:  # missing, unreadable, or a part of the path is a file: one line saying what to do
+        with Path(args.file).open("rb"):
+            pass
+    except IsADirectoryError:
+        pass  # read_text_file: "is a folder; give a text file"
+    except OSError as err:
+        raise UsageError(f"{os_error_line(err)} (FILE is the text to audit)") from None
+    text = read_text_file(args.file)  # UsageError (exit 2) for folders, binary, non-UTF-8 files
     ev = load(args.evidence)
     findings = audit(text, ev, source=display_path(args.file))
     if args.format == "json":

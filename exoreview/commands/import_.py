@@ -21,8 +21,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..errors import EvidenceError, UsageError
+    from ..evidence import folder_problems
     from ..importing import import_records
 
+    if bad := [line for f in args.files if (line := _path_problem(f))]:
+        raise UsageError("\n".join([*bad, "nothing was imported"]))  # exit 2, one line a path
+    # records are matched against evidence/studies/: a studies folder that cannot be read would
+    # silently match nothing and import studies already in the evidence as new
+    if problems := folder_problems(args.evidence, ["studies"]):
+        raise EvidenceError(problems)
     batch = import_records(args.files, evidence=args.evidence, fmt=args.fmt, database=args.database,
                            progress=True)
     for problem in batch.problems:
@@ -40,6 +48,26 @@ def run(args: argparse.Namespace) -> int:
         print(f"{n} problem{'s' if n != 1 else ''}; {kept}.", file=sys.stderr)
         return 1
     return 0
+
+
+def _path_problem(file: str) -> str | None:
+    """What is wrong with one FILE argument (missing, a folder, unreadable), with the fix; or None."""
+    import os
+    import stat
+    from pathlib import Path
+
+    from ..yamlio import display_path, os_error_line
+
+    path = Path(file).expanduser()
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        return os_error_line(err)
+    if stat.S_ISDIR(mode):
+        return f"{display_path(path)}: is a folder; give the export files in it (.nbib, .txt, .ris, .bib, .csv)"
+    if not os.access(path, os.R_OK):
+        return f"{display_path(path)}: permission denied; check its permissions (ls -l)"
+    return None
 
 
 def _text(batch, path, dry_run: bool) -> str:
