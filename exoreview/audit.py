@@ -94,7 +94,12 @@ def parse_reference(text: str, label: str = "") -> Reference:
         if parts:
             fields["title"] = parts[0].rstrip(".")
         if len(parts) > 1:
-            m = re.match(r"^(?P<journal>[^,]+),\s*(?P<volume>\w+)?\s*(?:\((?P<issue>[^)]+)\))?,?\s*"
+            # the journal ends at the comma before the volume: 'Clinical, Cosmetic and Investigational
+            # Dermatology, 17, 1603-1612' (its first comma ended it); without a volume, at the first comma
+            m = re.match(r"^(?P<journal>.+?),\s*(?P<volume>\d[\w-]*)\s*(?:\((?P<issue>[^)]+)\))?(?:,\s*"
+                         r"(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)(?:\s*,\s*[A-Za-z]?\d+"
+                         r"(?:\s*[-–]\s*[A-Za-z]?\d+)?)*)?\.?$", parts[1]) or \
+                re.match(r"^(?P<journal>[^,]+),\s*(?P<volume>\w+)?\s*(?:\((?P<issue>[^)]+)\))?,?\s*"
                          r"(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)?", parts[1])
             if m:
                 fields.update({k: v for k, v in m.groupdict().items() if v})
@@ -118,15 +123,26 @@ def parse_reference(text: str, label: str = "") -> Reference:
         elif segments:
             fields["title"] = segments[0]
     fields.setdefault("authors", ())
+    for k in ("title", "journal", "volume", "issue", "pages"):   # a field read as '' was not read
+        if isinstance(fields.get(k), str):
+            fields[k] = fields[k].strip() or None
     return Reference(label=label, text=text, doi=doi_s, pmid=pmid.group(1) if pmid else None,
                      **{k: (tuple(v) if k == "authors" else v) for k, v in fields.items()
                         if k in {"authors", "title", "journal", "year", "volume", "issue", "pages"}})
 
 
+# Names are read in any Latin, Greek or Cyrillic script (A.NAME_UPPER): with A–Z only, 'Pérez-Núñez, J.,
+# & Zhang, J.' had the first author Zhang, and 'Özer E, Ersan M' was not read as authors at all.
+_U = A.NAME_UPPER
+_VANCOUVER_NAME = re.compile(rf"^(et al\.?|{_U}[\w'’-]+(?: {_U}[\w'’-]+)*(?: {_U}{{1,3}})?)$")
+_INITIALS = re.compile(rf" {_U}{{1,3}}$")
+_APA_NAME = re.compile(rf"({_U}{A.NAME_LETTERS}(?: {_U}[^\W\d_]+)?),\s*(?:{_U}\.\s*-?)+")
+
+
 def _looks_like_authors(seg: str) -> bool:
     names = [n.strip() for n in seg.split(",") if n.strip()]
-    ok = sum(bool(re.match(r"^(et al\.?|[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*(?: [A-Z]{1,3})?)$", n)) for n in names)
-    return bool(names) and ok == len(names) and (len(names) > 1 or re.search(r" [A-Z]{1,3}$", names[0]))
+    ok = sum(bool(_VANCOUVER_NAME.match(n)) for n in names)
+    return bool(names) and ok == len(names) and (len(names) > 1 or bool(_INITIALS.search(names[0])))
 
 
 def _vancouver_authors(seg: str) -> list[str]:
@@ -135,13 +151,20 @@ def _vancouver_authors(seg: str) -> list[str]:
         n = n.strip()
         if not n or n.startswith("et al"):
             continue
-        out.append(re.sub(r" [A-Z]{1,3}$", "", n))
+        out.append(_INITIALS.sub("", n))
     return out
 
 
 def _apa_authors(seg: str) -> list[str]:
-    return [m.group(1) for m in re.finditer(r"([A-Z][A-Za-z'’-]+(?: [A-Z][a-z]+)?),\s*(?:[A-Z]\.\s*-?)+", seg)] \
-        or [s.strip() for s in seg.split(",")[:1] if s.strip()]
+    # the fallback keeps the first name-like part; one without a letter ('--', '0') is no author
+    return [m.group(1) for m in _APA_NAME.finditer(seg)] \
+        or [s.strip() for s in seg.split(",")[:1] if re.search(r"[^\W\d_]", s)]
+
+
+def _surname(name: str | None) -> str:
+    """The first word of a name in matching form; '' for a name without one."""
+    words = normalize(name or "").split()
+    return words[0] if words else ""
 
 
 def find_reference_list(text: str) -> tuple[list[Reference], int | None, list[str]]:
@@ -332,8 +355,7 @@ def check_reference(ref: Reference | str, evidence, *, label: str = "") -> Refer
     if ref.pages and not pd.isna(row["pages"]) and _norm_pages(ref.pages) != _norm_pages(row["pages"]):
         diffs.append(f"pages: the reference says {ref.pages}, the record says {row['pages']}")
     first = row["first_author"]
-    if ref.first_author and not pd.isna(first) and \
-            normalize(ref.first_author).split()[0] != normalize(str(first)).split()[0]:
+    if _surname(ref.first_author) and not pd.isna(first) and _surname(ref.first_author) != _surname(str(first)):
         diffs.append(f"authors: the reference's first author is {ref.first_author}, the record's is {first}")
     if how == "title" and ref.doi and not pd.isna(row["doi"]) and ref.doi.casefold() != str(row["doi"]).casefold():
         diffs.append(f"DOI: the reference says {ref.doi}, the record says {row['doi']}")
@@ -437,22 +459,34 @@ def _negated(sentence: str, at: int) -> bool:
 # sentences and their citations
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])")
+_ABBREVIATION_END = re.compile("(?<!\\w)(?:" + "|".join(re.escape(a) for a in sorted(A.ABBREVIATIONS, key=len,
+                                                                                    reverse=True)) + ")$")
+_INITIAL = re.compile(r"(?<!\w)[A-Z]\.$")                     # 'J.' of 'Li J. Smith'
+_AFTER_INITIAL = re.compile(r" ?[A-Z]\.| [A-Z][a-z]")
+
+
 def split_sentences(text: str) -> list[tuple[int, str]]:
-    """(paragraph index, sentence) pairs; abbreviations such as 'et al.' do not end a sentence."""
+    """(paragraph index, sentence) pairs; abbreviations such as 'et al.' do not end a sentence.
+
+    The text is cut where a sentence ends and nowhere else: every character is kept (the full
+    stops of abbreviations were once swapped for control characters and back, which turned any
+    such character of the text itself into a full stop)."""
     out = []
     for p, para in enumerate(re.split(r"\n\s*\n|\n(?=\S)", text)):
         para = _clean(para)
         if not para:
             continue
-        protected = para
-        for i, abbr in enumerate(A.ABBREVIATIONS):
-            protected = re.sub(rf"(?<!\w){re.escape(abbr)}", abbr.replace(".", f"\x00{i}\x00"), protected)
-        protected = re.sub(r"\b([A-Z])\.(?= ?[A-Z]\.| [A-Z][a-z])", "\\1\x01", protected)  # initials
-        for piece in re.split(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])", protected):
-            piece = re.sub(r"\x00\d+\x00", ".", piece).replace("\x01", ".")
-            if piece.strip():
-                out.append((p, piece.strip()))
-    return out
+        start = 0
+        for m in _SENTENCE_BREAK.finditer(para):
+            before = para[max(0, m.start() - 12):m.start()]
+            if _ABBREVIATION_END.search(before) or (_INITIAL.search(para, max(0, m.start() - 3), m.start())
+                                                    and _AFTER_INITIAL.match(para, m.start())):
+                continue
+            out.append((p, para[start:m.start()]))
+            start = m.end()
+        out.append((p, para[start:]))
+    return [(p, s.strip()) for p, s in out if s.strip()]
 
 
 def _mentions(sentence: str, words: Sequence[str]) -> bool:
@@ -590,8 +624,9 @@ def _resolve_markers(sentence: str, refs: Sequence[Reference], numbered: bool) -
             (found if n in labels else missing).append(n)
     for pattern in A.AUTHOR_YEAR:
         for m in pattern.finditer(sentence):
+            # the whole surname: 'Tornero-Esteban' is 'tornero esteban' (its first word never matched)
             hit = [r.label for r in refs if r.year == int(m.group("year")) and r.first_author
-                   and normalize(r.first_author).split()[0] == normalize(m.group("author"))]
+                   and normalize(r.first_author) == normalize(m.group("author"))]
             if hit:
                 found += hit
             else:

@@ -10,6 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+# --- names --------------------------------------------------------------------------------------------
+# Author names in any Latin, Greek or Cyrillic script (Pérez, Özer, Łukasz, Šimić), not only A–Z:
+# NAME_UPPER is one capital letter (a regex class), NAME_LETTERS a run of letters, apostrophes, hyphens.
+NAME_UPPER = "[" + re.escape("".join(c for c in map(chr, range(0x530)) if c.isupper())) + "]"
+NAME_LETTERS = r"(?:[^\W\d_]|['’-])+"
+
 # --- finding the reference list ---------------------------------------------------------------------
 REFERENCE_HEADING = re.compile(
     r"^\s*(?:\d+\.?\s*)?(references?|reference list|bibliography|works cited|literature cited|"
@@ -152,10 +158,11 @@ PUBLISHED_IN = re.compile(r"\bpublished (?:in|by) (?:the )?(?P<journal>[A-Z][A-Z
                           r"(?P<year>(?:19|20)\d{2})\b")
 YEAR_STUDY_IN = re.compile(r"\b(?P<year>(?:19|20)\d{2}) (?:study|paper|trial|article) (?:in|published in) "
                            r"(?:the )?(?P<journal>[A-Z][A-Za-z&:'\- ]+?)(?=[,.;]| (?:showed|found|demonstrated|reported))")
+_NAME = NAME_UPPER + NAME_LETTERS
 AUTHOR_YEAR = (
-    re.compile(r"\((?P<author>[A-Z][A-Za-z'’-]+)(?: et al\.?| and [A-Z][A-Za-z'’-]+| & [A-Z][A-Za-z'’-]+)?,? "
+    re.compile(rf"\((?P<author>{_NAME})(?: et al\.?| and {_NAME}| & {_NAME})?,? "
                r"(?P<year>(?:19|20)\d{2})[a-z]?\)"),
-    re.compile(r"\b(?P<author>[A-Z][A-Za-z'’-]+) et al\.? \((?P<year>(?:19|20)\d{2})[a-z]?\)"),
+    re.compile(rf"\b(?P<author>{_NAME}) et al\.? \((?P<year>(?:19|20)\d{{2}})[a-z]?\)"),
 )
 NUMBER_MARKER = re.compile(r"\[(?P<nums>\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\]")
 PAREN_MARKER = re.compile(r"\((?P<nums>\d{1,2}(?:\s*[-–,]\s*\d{1,2})*)\)")  # only with a numbered list

@@ -19,6 +19,14 @@ import yaml
 # the load cache is tested on purpose in test_cache.py; elsewhere every load reads the files
 os.environ.setdefault("EXOREVIEW_CACHE", "off")
 
+# Property and fuzz tests draw the same inputs on every run (`make test` and CI are repeatable);
+# HYPOTHESIS_PROFILE=explore draws new ones each run, to hunt for bugs.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+_hypothesis_settings.register_profile("explore")
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
 ROOT = Path(__file__).resolve().parents[1]
 EVIDENCE = ROOT / "evidence"
 EXHIBIT = Path(__file__).resolve().parent / "exhibit"

@@ -14,6 +14,7 @@ record, and the rest of the file is still read.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable
@@ -50,9 +51,16 @@ def decode(raw: bytes, path: str) -> tuple[str | None, str, list[Problem]]:
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), "UTF-16", []
-        except UnicodeDecodeError:
-            return None, "", [Problem(path, None, "", "starts like UTF-16 but is not valid UTF-16; "
-                                      "save the export as UTF-8", "bad-encoding")]
+        except UnicodeDecodeError as err:
+            first_bad = err.start
+        # A UTF-16 file cut at an odd byte, or holding a stray byte, is still UTF-16 up to there:
+        # decode with replacement and let the readers drop the records that hold a replacement
+        # character (rejecting the whole file lost every record of it).
+        good = raw[:first_bad].decode("utf-16", errors="replace")
+        line = len(_LINE_END.findall(good)) + 1
+        return raw.decode("utf-16", errors="replace"), "UTF-16 (with bytes that are not UTF-16)", [Problem(
+            path, line, "", f"not valid UTF-16 from byte {first_bad}, on this line (the file is cut at an odd "
+            "byte or holds stray bytes); records holding them were skipped (re-export the file as UTF-8)", "bad-encoding")]
     else:
         bom = ""
     for magic, what in _MAGIC:
@@ -99,6 +107,20 @@ def sniff(text: str, suffix: str) -> str | None:
 
 
 # -- helpers --------------------------------------------------------------------------------
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text`, split at LF, CRLF and CR only (as editors and ``open()`` count them).
+
+    ``str.splitlines`` also splits at form feeds, U+0085, U+2028 and other characters a title or
+    an abstract can hold: the rest of such a line was lost and every later line number was off."""
+    lines = text.split("\n") if "\r" not in text else _LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def _doi(value: Any) -> str | None:
     if not value:
         return None
@@ -184,6 +206,15 @@ def _record_name(rec: dict, position: int) -> str:
 
 
 # -- MEDLINE --------------------------------------------------------------------------------
+def _pubmed_title(title: str | None) -> str | None:
+    """PubMed ends every title with a period the article does not print (MEDLINE and CSV alike)."""
+    if title:
+        title = title.rstrip()
+        if title.endswith(".") and not title.endswith(".."):
+            return title[:-1]
+    return title
+
+
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
 
 
@@ -191,7 +222,7 @@ def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
     """PubMed's MEDLINE format: 'TAG - value' lines, 6-space continuations, blank-line separated."""
     records, problems = [], []
     suspect = "\ufffd" in text
-    lines = text.splitlines()
+    lines = _lines(text)
     blocks: list[tuple[int, list[tuple[int, str, str]]]] = []
     current: list[tuple[int, str, str]] = []
     for i, raw in enumerate(lines, 1):
@@ -232,9 +263,7 @@ def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
             continue
         doi = next((v[:-5].strip() for v in tags.get("AID", []) + tags.get("LID", [])
                     if v.endswith("[doi]")), None)
-        title = (tags.get("TI") or tags.get("BTI") or [None])[0]
-        if title and title.endswith(".") and not title.endswith(".."):
-            title = title[:-1]      # PubMed ends every title with a period the article does not print
+        title = _pubmed_title((tags.get("TI") or tags.get("BTI") or [None])[0])
         rec = record(title=title,
                      authors=tags.get("AU") or tags.get("FAU") or [],
                      journal=(tags.get("JT") or tags.get("TA") or [None])[0],
@@ -249,6 +278,11 @@ def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
 
 
 # -- RIS (rispy) ----------------------------------------------------------------------------
+# Unknown tags are skipped (no field is read from them): kept, a 'UK' tag line (rispy's own key for
+# unknown tags) followed by another unknown tag raised TypeError inside rispy.
+_RISPY = {"skip_unknown_tags": True}
+
+
 def read_ris(text: str, path: str) -> tuple[list[dict], list[Problem]]:
     """RIS, parsed record by record with rispy; the records' bounds are found here for line numbers."""
     import rispy
@@ -256,13 +290,13 @@ def read_ris(text: str, path: str) -> tuple[list[dict], list[Problem]]:
     fast = _read_ris_fast(text, path)
     if fast is not None:
         return fast, []
-    parser = rispy.RisParser()
+    parser = rispy.RisParser(**_RISPY)
     records, problems = [], []
     chunk: list[str] = []
     start = 0
     position = 0
     stray: int | None = None
-    for i, line in enumerate(text.splitlines(), 1):
+    for i, line in enumerate(_lines(text), 1):
         head = line[:5]
         if head == "TY  -":
             if chunk:
@@ -295,8 +329,6 @@ def read_ris(text: str, path: str) -> tuple[list[dict], list[Problem]]:
     return records, problems
 
 
-
-
 def _line_starts(text: str, head: str) -> list[int]:
     """Offsets of every line that starts with `head` (str.find: a C scan, no regex)."""
     out = [0] if text.startswith(head) else []
@@ -313,8 +345,8 @@ def _read_ris_fast(text: str, path: str) -> list[dict] | None:
     call; None sends the file to the record-by-record reader, which reports what is wrong."""
     import rispy
 
-    if "\ufffd" in text:
-        return None
+    if "\ufffd" in text or text.count("\r") != text.count("\r\n"):
+        return None            # unreadable bytes, or lone CRs (line ends rispy does not split at)
     starts = _line_starts(text, "TY  -")
     if not starts:
         return None
@@ -324,7 +356,15 @@ def _read_ris_fast(text: str, path: str) -> list[dict] | None:
     # one entry per TY line and there are as many ER lines as TY lines.
     if text.count("\nER  -") + text.startswith("ER  -") != len(starts):
         return None
-    entries = rispy.loads(text)
+    # rispy carries a record's last tag into the next record: a line after a TY line that is not a
+    # tag line continued the previous record's field (a KeyError when the new record lacks it, a
+    # stray author or title when it has it). The record-by-record reader parses each record alone.
+    for start in starts:
+        end = text.find("\n", start)
+        head = text[end + 1:end + 6] if end != -1 else ""
+        if not (head[2:5] == "  -" and head[:2].isupper() and head[:1].isalpha()):   # rispy's tag test
+            return None
+    entries = rispy.loads(text, **_RISPY)
     if len(entries) != len(starts):
         return None
     records = _from_ris_all(entries)
@@ -408,7 +448,7 @@ def read_bibtex(text: str, path: str) -> tuple[list[dict], list[Problem]]:
     logger = logging.getLogger("bibtexparser")
     level, logger.level = logger.level, logging.CRITICAL  # failures are reported as problems
     try:
-        lib = bibtexparser.parse_string(text, append_middleware=[mw.LatexDecodingMiddleware(),
+        lib = bibtexparser.parse_string(text, append_middleware=[_bibtex_text_decoding()(),
                                                                  mw.SeparateCoAuthors()])
     finally:
         logger.setLevel(level)
@@ -427,6 +467,8 @@ def read_bibtex(text: str, path: str) -> tuple[list[dict], list[Problem]]:
                                     "braces and commas of this entry", "bibtex-syntax"))
             continue
         f = {fld.key.lower(): fld.value for fld in block.fields}
+        for key in _BIBTEX_VERBATIM.intersection(f):
+            f[key] = _verbatim(f[key])
         authors = f.get("author") or []
         if isinstance(authors, str):
             authors = [a.strip() for a in authors.split(" and ")]
@@ -457,6 +499,33 @@ def _unbrace(value: Any) -> Any:
     return value.replace("{", "").replace("}", "") if isinstance(value, str) else value
 
 
+# Fields read as written, not as LaTeX: identifiers and page ranges. Decoded, '--' in a page range
+# or a DOI became an en dash and '~' in a DOI a no-break space. Only braces and backslash escapes
+# (10.1000/a\_b) are removed.
+_BIBTEX_VERBATIM = frozenset({"doi", "pmid", "pages", "url", "eprint"})
+
+
+def _verbatim(value: Any) -> Any:
+    return re.sub(r"\\([_%&#$~])", r"\1", _unbrace(value)).strip() if isinstance(value, str) else value
+
+
+@functools.cache
+def _bibtex_text_decoding() -> type:
+    """bibtexparser's LaTeX decoding, for every field but those in :data:`_BIBTEX_VERBATIM`."""
+    from bibtexparser import middlewares as mw
+
+    class TextDecoding(mw.LatexDecodingMiddleware):
+        def transform_entry(self, entry, library):
+            fields = entry.fields
+            entry.fields = [f for f in fields if f.key.lower() not in _BIBTEX_VERBATIM]
+            try:
+                return super().transform_entry(entry, library)
+            finally:
+                entry.fields = fields
+
+    return TextDecoding
+
+
 # -- CSV ------------------------------------------------------------------------------------
 # A layout is recognised when its signature columns are all present (case-insensitive).
 CSV_LAYOUTS: dict[str, dict[str, Any]] = {
@@ -464,7 +533,7 @@ CSV_LAYOUTS: dict[str, dict[str, Any]] = {
         "signature": ("PMID", "Title", "Authors", "Citation"),
         "columns": {"title": "Title", "authors": "Authors", "journal": "Journal/Book",
                     "year": "Publication Year", "doi": "DOI", "pmid": "PMID"},
-        "authors_sep": ",", "database": "PubMed",
+        "authors_sep": ",", "database": "PubMed", "pubmed_titles": True,
     },
     "zotero": {
         "signature": ("Key", "Item Type", "Publication Title"),
@@ -492,14 +561,35 @@ def csv_layout(header: list[str]) -> str | None:
     return None
 
 
+class _Dialect(csv.excel):
+    skipinitialspace = True     # 'a, "b, c"' is two fields
+
+
+def _csv_dialect(text: str) -> Any:
+    """The header line decides the delimiter: the one of comma, semicolon and tab whose columns
+    form a known layout (the most columns wins). csv.Sniffer, which guesses from the first 4 KB,
+    was misled by one cut-off or junk row (and then no record was read) and takes a title in
+    single quotes for quoting; it is asked only when no delimiter gives a known layout."""
+    first = _LINE_END.split(text[:65536], 1)[0]
+    best: tuple[int, str] | None = None
+    for delimiter in (",", ";", "\t"):
+        try:
+            header = next(csv.reader([first], _Dialect, delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if csv_layout(header) is not None and (best is None or len(header) > best[0]):
+            best = (len(header), delimiter)
+    if best is not None:
+        return type("Dialect", (_Dialect,), {"delimiter": best[1]})
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
 def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
     records, problems = [], []
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), _csv_dialect(text))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -547,7 +637,10 @@ def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
             m = _CITATION.search(row[cit])
             if m:
                 volume, pages = volume or m.group("volume"), pages or m.group("pages")
-        rec = record(title=get("title"), authors=authors, journal=get("journal"), year=_year(get("year")),
+        title = get("title")
+        if layout.get("pubmed_titles"):
+            title = _pubmed_title(title)
+        rec = record(title=title, authors=authors, journal=get("journal"), year=_year(get("year")),
                      volume=volume, pages=pages, doi=_doi(get("doi")), pmid=pmid,
                      abstract=get("abstract"), database=get("database") or layout["database"])
         if len(row) < len(header):
