@@ -33,16 +33,20 @@ def _timed(fn, repeats: int) -> list[float]:
     return out
 
 
-def measure(n: int = 10_000, *, repeats: int = 7) -> dict:
+def measure(n: int = 10_000, *, repeats: int = 7, folder: str | Path | None = None,
+            cache: str | Path | None = None) -> dict:
+    """Time a warm load of `n` synthetic studies (or of `folder`, already written by synth.py)
+    against read_csv of the same facts; returns a dict. `cache`: the load cache folder (default
+    a new temporary one; it must not hold this folder's cache yet, or the cold load is warm)."""
     import pandas as pd
     import synth
 
     import exoreview as xr
 
     with tempfile.TemporaryDirectory() as tmp:
-        root = synth.write(n, Path(tmp) / "evidence")
+        root = Path(folder) if folder else synth.write(n, Path(tmp) / "evidence")
         saved = os.environ.get("EXOREVIEW_CACHE")
-        os.environ["EXOREVIEW_CACHE"] = str(Path(tmp) / "cache")
+        os.environ["EXOREVIEW_CACHE"] = str(cache or Path(tmp) / "cache")
         try:
             t0 = time.perf_counter()
             ev = xr.load(root)                      # cold: parse, validate, build, write the cache

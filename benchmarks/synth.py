@@ -111,10 +111,11 @@ def write(n: int, folder: str | Path, *, seed: int = 20240229) -> Path:
     if (ROOT / "evidence" / "regulatory").is_dir():   # the real dated records: timeline milestones
         shutil.copytree(ROOT / "evidence" / "regulatory", folder / "regulatory", dirs_exist_ok=True)
     rng = random.Random(seed)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)    # libyaml when present: ~10x faster
     for i in range(n):
         rec = study(i, rng)
         (studies / f"{rec['key']}.yaml").write_text(
-            yaml.safe_dump(rec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            yaml.dump(rec, Dumper=dumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return folder
 
 
