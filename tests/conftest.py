@@ -118,29 +118,34 @@ NOTEBOOKS = ROOT / "notebooks"
 _LOCK = Path("/tmp/exoreview-notebook-tests.lock")
 
 
-@pytest.fixture(scope="session")
-def run_notebook():
-    """run_notebook("01_review_dashboard.ipynb") → executed notebook (cached for the session).
-
-    Notebook runs are serialised across processes with a file lock: never two kernels at once
-    (nbclient issue 312 and 2 cores; see STACK.md)."""
+def locked_execute(path, *, timeout, env):
+    """exoreview.notebook.execute, never two kernels at once across test processes (a file lock;
+    nbclient issue 312 and 2 cores, see STACK.md)."""
     import fcntl
 
     from exoreview.notebook import execute
 
+    with open(_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return execute(path, timeout=timeout, env=env)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def run_notebook():
+    """run_notebook("01_review_dashboard.ipynb") → executed notebook (cached for the session).
+
+    Notebook runs are serialised across processes (:func:`locked_execute`)."""
     cache: dict[str, object] = {}
 
     def run(name: str, *, evidence: Path | None = None):
         key = f"{name}|{evidence}"
         if key not in cache:
-            with open(_LOCK, "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                try:
-                    cache[key] = execute(NOTEBOOKS / name, timeout=300,
-                                         env={"EXOREVIEW_EVIDENCE": str(evidence or EVIDENCE),
-                                              "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
-                finally:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
+            cache[key] = locked_execute(NOTEBOOKS / name, timeout=300,
+                                        env={"EXOREVIEW_EVIDENCE": str(evidence or EVIDENCE),
+                                             "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
         return cache[key]
 
     return run

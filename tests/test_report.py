@@ -4,33 +4,22 @@ failure; never inside evidence/."""
 
 from __future__ import annotations
 
-import fcntl
 import re
 import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import _LOCK, NOTEBOOKS, base_study, snapshot
+from conftest import NOTEBOOKS, base_study, locked_execute, snapshot
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from exoreview import report
 from exoreview.cli import main
 from exoreview.errors import UsageError
-from exoreview.notebook import NotebookError, execute
+from exoreview.notebook import NotebookError
 
 REMOTE = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?\s*(https?:)?//|<link[^>]*\bhref\s*=\s*[\"']?\s*(https?:)?//"
                     r"|\bsrc\s*=\s*[\"']?\s*https?:|@import\s+url\(\s*[\"']?(https?:)?//|@font-face", re.I)
-
-
-def locked_execute(path, *, timeout, env):
-    """exoreview.notebook.execute, never two kernels at once (the run_notebook lock)."""
-    with open(_LOCK, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            return execute(path, timeout=timeout, env=env)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _write_nb(folder: Path, name: str, cells: list) -> Path:

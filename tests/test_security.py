@@ -12,13 +12,21 @@ over it (with a payload typed into its free-text filter too).
 
 from __future__ import annotations
 
-import fcntl
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import _LOCK, EVIDENCE, EXHIBIT, base_study, chromium, need_chromium, new_page, voila_server
+from conftest import (
+    EVIDENCE,
+    EXHIBIT,
+    base_study,
+    chromium,
+    locked_execute,
+    need_chromium,
+    new_page,
+    voila_server,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -163,18 +171,9 @@ def test_html_tables_and_cards_escape_planted_text(planted, tmp_path):
 
 def test_meeting_report_escapes_planted_text(planted, tmp_path):
     from exoreview import report
-    from exoreview.notebook import execute
-
-    def locked(path, *, timeout, env):
-        with open(_LOCK, "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                return execute(path, timeout=timeout, env=env)
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
 
     result = report.build(evidence=planted, out=tmp_path / "report", progress=False, timeout=300,
-                          executor=locked)
+                          executor=locked_execute)
     page_html = result.index.read_text(encoding="utf-8")
     assert "evil-2022-adsc-exos" in page_html and "evil-claim" in page_html
     for svg in (result.index.parent / "figures").glob("*.svg"):
