@@ -22,7 +22,7 @@ from . import levels
 from .errors import EvidenceError, Problem, UsageError, ValidationError
 from .schema import check_record, check_schema
 from .vocab import Vocabulary
-from .yamlio import describe_os_error, display_path, read_yaml
+from .yamlio import describe_os_error, display_path, list_folder, read_yaml
 
 # folder → schema section; a folder without a schema section is not read
 FOLDERS: tuple[tuple[str, str], ...] = (("studies", "study"), ("regulatory", "regulatory"),
@@ -217,20 +217,8 @@ def _read_config(root: Path, problems: list[Problem]) -> tuple[Vocabulary | None
 def _files(folder: Path, problems: list[Problem]) -> list[Path]:
     """The YAML files of `folder` (none when it is missing); a folder that is a file or cannot be
     read is a problem, never silently empty."""
-    try:
-        names = os.listdir(folder)
-    except FileNotFoundError:
-        return []
-    except NotADirectoryError:
-        problems.append(Problem(display_path(folder), None, "", f"is a file; {folder.name}/ must be a "
-                                "folder of .yaml files: rename or remove the file", "not-a-folder"))
-        return []
-    except OSError as err:
-        what, fix = describe_os_error(err)
-        problems.append(Problem(display_path(folder), None, "", f"cannot read the folder: {what}; {fix}",
-                                "unreadable"))
-        return []
-    return sorted(folder / n for n in names
+    names = list_folder(folder, problems, must_be=f"{folder.name}/ must be a folder of .yaml files")
+    return sorted(folder / n for n in names or ()
                   if Path(n).suffix in {".yaml", ".yml"} and not n.startswith("."))
 
 

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import EvidenceError, Problem, UsageError
-from .yamlio import atomic_write_bytes, describe_os_error, display_path
+from .yamlio import atomic_write_bytes, describe_os_error, display_path, list_folder
 
 # -- rules as data --------------------------------------------------------------------------
 STAGES: Mapping[str, str] = {
@@ -359,9 +359,9 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) 
     return log
 
 
-def _unreadable(path: Path, err: OSError, kind: str = "file") -> Problem:
+def _unreadable(path: Path, err: OSError) -> Problem:
     what, fix = describe_os_error(err)
-    return Problem(display_path(path), None, "", f"cannot read the {kind}: {what}; {fix}", "unreadable")
+    return Problem(display_path(path), None, "", f"cannot read the file: {what}; {fix}", "unreadable")
 
 
 def _exists(path: Path, problems: list[Problem]) -> bool:
@@ -382,16 +382,8 @@ def _record_files(root: Path, problems: list[Problem]) -> list[Path] | None:
     None when it is screening/ itself (so decisions.csv is not reported again)."""
     folder_ = root / "records"
     for path, name in ((root, "screening"), (folder_, "records")):
-        try:
-            names = os.listdir(path)
-        except FileNotFoundError:
-            return []
-        except NotADirectoryError:
-            problems.append(Problem(display_path(path), None, "", f"is a file; {name}/ must be a folder "
-                                    f"(see {FOLDER}/README.md): rename or remove the file", "not-a-folder"))
-            return None if path == root else []
-        except OSError as err:
-            problems.append(_unreadable(path, err, "folder"))
+        names = list_folder(path, problems, must_be=f"{name}/ must be a folder (see {FOLDER}/README.md)")
+        if names is None:
             return None if path == root else []
     return sorted(folder_ / n for n in names if n.endswith(".csv"))
 

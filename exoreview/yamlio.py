@@ -75,6 +75,25 @@ def os_error_line(err: OSError) -> str:
     return f"{where}{what}; {fix}"
 
 
+def list_folder(folder: str | os.PathLike, problems: list, *, must_be: str) -> list[str] | None:
+    """The names in `folder`: [] when it does not exist; None, with a problem added, when it is a
+    file (`must_be` says what it must be) or cannot be read. Never silently empty."""
+    from .errors import Problem
+
+    try:
+        return os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        problems.append(Problem(display_path(folder), None, "", f"is a file; {must_be}: rename or "
+                                "remove the file", "not-a-folder"))
+    except OSError as err:
+        what, fix = describe_os_error(err)
+        problems.append(Problem(display_path(folder), None, "", f"cannot read the folder: {what}; {fix}",
+                                "unreadable"))
+    return None
+
+
 @dataclass
 class Parsed:
     """A parsed YAML document, the line (1-based) of each location, and what went wrong."""
