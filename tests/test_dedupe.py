@@ -118,3 +118,81 @@ def test_typos_in_the_rarest_words_do_not_hide_a_duplicate():
         .replace("papilla", "papila")
     m = find_duplicates([rec(1), rec(2, title=typos)])[1]
     assert (m.duplicate_of, m.duplicate_reason) == ("R0001", "title 97% similar, same year")
+
+
+# -- the vectorised implementation against the plain one (tests/dedupe_reference.py) ------------------
+WORDS = ["exosomes", "hair", "follicle", "dermal", "papilla", "growth", "mice", "stem", "cells", "vesicles",
+         "alopecia", "Résumé", "β-catenin", "<i>in", "vivo</i>", "wnt"]
+
+
+@st.composite
+def corpus(draw):
+    """Records, earlier records and studies with many near-duplicates, shared identifiers, missing
+    years, typos, empty and non-ASCII titles: the ties and the edge cases of the rules."""
+    def title():
+        words = draw(st.lists(st.sampled_from(WORDS), min_size=0, max_size=10))
+        text = " ".join(words)
+        if text and draw(st.booleans()):                       # a typo or two
+            chars = list(text)
+            for _ in range(draw(st.integers(1, 2))):
+                chars[draw(st.integers(0, len(chars) - 1))] = draw(st.sampled_from("aeiou !"))
+            text = "".join(chars)
+        return draw(st.sampled_from([text, text, text.upper() + ".", None, ""]))
+
+    def row(i, prefix):
+        return {"id": f"{prefix}{i}", "key": f"{prefix}{i}", "title": title(),
+                "year": draw(st.sampled_from([None, 2019, 2020, 2021, 2023])),
+                "doi": draw(st.sampled_from([None, None, "10.1/A", "10.1/a", "10.1/b"])),
+                "pmid": draw(st.sampled_from([None, None, None, "1", "2"]))}
+
+    pool = [row(i, "R") for i in range(draw(st.integers(0, 40)))]
+    records = pool + [dict(draw(st.sampled_from(pool)), id=f"C{i}") for i in range(draw(st.integers(0, 10)))] \
+        if pool else pool
+    records = draw(st.permutations(records))
+    earlier = [dict(row(i, "E"), duplicate_of=draw(st.sampled_from([None, None, "E0"]))) for i in
+               range(draw(st.integers(0, 8)))]
+    studies = [row(i, "S") for i in range(draw(st.integers(0, 6)))]
+    return records, earlier, studies
+
+
+@settings(max_examples=150, deadline=None)
+@given(corpus(), st.sampled_from([1 << 21, 1, 7]), st.sampled_from([4096, 0]))
+def test_same_matches_as_the_plain_rules(case, chunk, sort_above):
+    # chunk and sort_above: the paths a large export takes (candidates scored in several chunks,
+    # records sorted before the searches), taken here by small corpora too
+    from unittest import mock
+
+    from dedupe_reference import find_duplicates as plain
+
+    import exoreview.dedupe as d
+
+    records, earlier, studies = case
+    with mock.patch.object(d, "_CHUNK", chunk), mock.patch.object(d, "_SORT_NEEDLES_ABOVE", sort_above):
+        got = find_duplicates(records, earlier=earlier, studies=studies)
+    assert got == plain(records, earlier=earlier, studies=studies)
+
+
+def test_same_matches_as_the_plain_rules_on_a_large_export():
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import rispy
+    from bench_import import synthetic_ris
+    from dedupe_reference import find_duplicates as plain
+
+    rng = random.Random(3)
+    rows = []
+    for i, e in enumerate(rispy.loads(synthetic_ris(1200, seed=3))):
+        title = list(e["title"])
+        if rng.random() < 0.3:                                  # misspelt copies of earlier titles
+            title = list(rows[rng.randrange(len(rows))]["title"]) if rows else title
+            for _ in range(rng.randint(1, 6)):
+                title[rng.randrange(len(title))] = rng.choice("abcdefg ")
+        rows.append({"id": f"R{i}", "title": "".join(title), "year": rng.choice([None, 2019, 2020, 2021]),
+                     "doi": e.get("doi") if rng.random() < 0.5 else None, "pmid": None})
+    studies = [dict(r, key=f"S{i}") for i, r in enumerate(rows[::40])]
+    got = find_duplicates(rows[200:], earlier=rows[:200], studies=studies)
+    assert got == plain(rows[200:], earlier=rows[:200], studies=studies)
+    assert sum(m.duplicate_of is not None for m in got) > 100 and sum(m.check_with is not None for m in got) > 20

@@ -509,6 +509,24 @@ def test_ris_fast_and_careful_readers_agree(data):
     assert careful == fast
 
 
+@FUZZ
+@given(data=st.data())
+def test_rispy_reads_the_same_with_our_options(data):
+    """rispy is called with its list tags as a frozenset (faster lookups): the same entries as
+    with its default list, or the same error."""
+    import rispy
+
+    text = data.draw(exports("ris")).text
+
+    def parse(**options):
+        try:
+            return rispy.loads(text, **options)
+        except Exception as err:  # noqa: BLE001 - compared, not hidden
+            return type(err)
+
+    assert parse(**readers._rispy_options()) == parse(skip_unknown_tags=True)
+
+
 # -- regression tests for the bugs the fuzzing found -------------------------------------------------------
 RIS_TWO = "TY  - JOUR\nTI  - First\nDO  - 10.1000/a\nER  - \n\nTY  - JOUR\n{gap}TI  - Second\nAU  - Doe, J.\nER  - \n"
 

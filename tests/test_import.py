@@ -94,6 +94,17 @@ def test_ris_careful_and_fast_readers_agree():
     assert careful == fast
 
 
+@pytest.mark.parametrize("shift", ["", "é", "é é"])
+def test_long_fields_are_folded_wherever_a_double_space_falls(shift):
+    # texts over 64 KB are scanned for "  " by numpy as byte pairs at even and odd offsets
+    base = shift + "exosome vesicle " * 5000
+    for at in (0, 1, 2, 3, 40_001, 40_002, len(base) - 1):
+        messy = base[:at] + "  " + base[at:]
+        assert "  " in messy
+        assert readers._clean_column([messy, "tidy"]) == [" ".join(messy.split()), "tidy"]
+    assert readers._clean_column([base.strip()]) == [base.strip()]
+
+
 def test_latin1_bibtex_and_csv_layouts():
     records, _, _ = read_files([DATA / "library-latin1.bib"])
     assert records[0]["authors"][0] == "Pozo-Pérez, L." and records[0]["journal"] == "Stem Cell Research & Therapy"
