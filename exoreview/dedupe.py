@@ -147,8 +147,11 @@ def _texts(values: list[Any]) -> list[str | None]:
 
 
 def _isna(v: Any) -> bool:
+    """None, NaN or pandas' NA (whose comparisons are NA, so it is recognised by its name)."""
+    if v is None or type(v).__name__ == "NAType":
+        return True
     try:
-        return v != v or v is None or str(v) == "<NA>"
+        return bool(v != v)
     except (TypeError, ValueError):
         return False
 
@@ -557,16 +560,22 @@ def _find_duplicates(records: Sequence[dict[str, Any]], earlier: Iterable[dict[s
 
 def dedupe(records, *, earlier=None, studies=None, progress: bool = False):
     """`records` (a records DataFrame) with the match columns filled; a new DataFrame."""
-    rows = records.to_dict("records")
-    matches = find_duplicates(rows, earlier=[] if earlier is None else earlier.to_dict("records"),
-                              studies=[] if studies is None else studies.to_dict("records"),
-                              progress=progress)
+    matches = find_duplicates(_rows(records, "id"), earlier=[] if earlier is None else _rows(earlier, "id"),
+                              studies=[] if studies is None else _rows(studies, "key"), progress=progress)
     out = records.copy()
     for col in ("duplicate_of", "duplicate_reason", "in_evidence", "evidence_reason", "check_with",
                 "check_reason"):
         out[col] = [getattr(m, col) for m in matches]
         out[col] = out[col].astype("string")
     return out
+
+
+def _rows(df, id_field: str) -> list[dict[str, Any]]:
+    """The rows of a DataFrame as dicts of the fields de-duplication reads (missing values as
+    None), built a column at a time: the abstracts and the rest are never touched."""
+    names = [c for c in (id_field, "title", "year", "doi", "pmid", "duplicate_of") if c in df.columns]
+    columns = [df[c].to_numpy(dtype=object, na_value=None).tolist() for c in names]
+    return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 # -- the evidence base as a match target ----------------------------------------------------

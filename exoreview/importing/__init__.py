@@ -125,16 +125,22 @@ def _read_files(files: list[Path], fmt: str, database: str | None, progress: boo
 
 
 def _frame(records: list[dict[str, Any]], first_id: int, imported: str) -> pd.DataFrame:
+    """The records as a table of RECORD_COLUMNS, numbered from `first_id`, built column by column."""
     from ..screening import RECORD_COLUMNS, RECORD_DTYPES, record_id
 
-    rows = []
-    for i, r in enumerate(records):
-        rows.append({**r, "id": record_id(first_id + i), "authors": "; ".join(r.get("authors") or []),
-                     "imported": imported})
-    df = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
-    for col, dtype in RECORD_DTYPES.items():
-        df[col] = df[col].astype(dtype)
-    return df
+    n = len(records)
+    columns: dict[str, list[Any]] = {}
+    for col in RECORD_COLUMNS:
+        if col == "id":
+            columns[col] = [record_id(first_id + i) for i in range(n)]
+        elif col == "authors":
+            columns[col] = ["; ".join(r.get("authors") or []) for r in records]
+        elif col == "imported":
+            columns[col] = [imported] * n
+        else:
+            columns[col] = [r.get(col) for r in records]
+    return pd.DataFrame({col: pd.array(values, dtype=RECORD_DTYPES[col]) for col, values in columns.items()},
+                        columns=list(RECORD_COLUMNS))
 
 
 @dataclass(frozen=True)
