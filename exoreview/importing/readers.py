@@ -17,6 +17,7 @@ import csv
 import functools
 import io
 import re
+import threading
 from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import Any
@@ -426,11 +427,27 @@ def _read_ris_fast(text: str, path: str) -> list[dict] | None:
 
     if "\ufffd" in text or ("\r" in text and text.count("\r") != text.count("\r\n")):
         return None            # unreadable bytes, or lone CRs (line ends rispy does not split at)
-    layout = _ris_layout(text)
-    if layout is None:
+    # the layout (numpy, which lets go of the GIL) is checked on a second thread while rispy parses
+    found: list[Any] = []
+
+    def layout_of_text() -> None:
+        try:
+            found.append(_ris_layout(text))
+        except Exception:  # noqa: BLE001 - no layout: the record-by-record reader reports what is wrong
+            found.append(None)
+
+    worker = threading.Thread(target=layout_of_text, name="ris-layout", daemon=True)
+    worker.start()
+    try:
+        entries = rispy.loads(text, **_rispy_options())
+    except Exception:  # noqa: BLE001 - a file rispy cannot parse whole goes record by record
+        entries = None
+    finally:
+        worker.join()
+    layout = found[0] if found else None
+    if layout is None or entries is None:
         return None
     lines, _offsets = layout
-    entries = rispy.loads(text, **_rispy_options())
     if len(entries) != len(lines):
         return None
     records = _from_ris_all(entries, {"position": range(1, len(lines) + 1), "line": lines})
@@ -440,15 +457,17 @@ def _read_ris_fast(text: str, path: str) -> list[dict] | None:
 
 
 def _clean_column(values: list[Any]) -> list[str | None]:
-    """:func:`_clean` of every value; a column of plain, tidy strings (the usual case) is
-    checked with one scan of the values joined."""
-    strings = [v for v in values if v]
+    """:func:`_clean` of every value; a column of plain, tidy strings (the usual case: rispy
+    strips what it reads) is checked with a few C scans and returned as it is."""
+    strings = list(filter(None, values))
     try:
         joined = "".join(strings)
     except TypeError:
         joined = None
     if joined is None or _messy(joined):
         return [_clean(v) for v in values]
+    if list(map(str.strip, strings)) == strings and "" not in values:
+        return values
     return [(v.strip() or None) if v else None for v in values]
 
 
@@ -477,7 +496,8 @@ def _from_ris_all(entries: list[dict[str, Any]], extra: dict[str, Sequence[Any]]
         "year": _years([get("year") or get("publication_year") or get("date") for get in g]),
         "volume": _clean_column([get("volume") for get in g]),
         "pages": _clean_column(pages),
-        "doi": [_doi(get("doi")) for get in g],
+        "doi": [d.rstrip(".,;") if type(d) is str and d.startswith("10.") and " " not in d else _doi(d)
+                for d in [get("doi") for get in g]],      # the common case of _doi inline
         "pmid": pmids,
         "abstract": _clean_column([get("abstract") or get("notes_abstract") for get in g]),
         "database": _clean_column(dbs),
