@@ -77,6 +77,19 @@ def test_dedupe_returns_a_new_frame():
     assert "duplicate_of" not in df.columns and list(out["duplicate_of"].fillna("")) == ["", "R0001"]
 
 
+def test_dedupe_reads_the_missing_values_of_a_typed_table():
+    # the screening log's columns are typed (Int64 years, string DOIs): a missing value is pandas' NA
+    import pandas as pd
+
+    df = pd.DataFrame([rec(1, doi="10.1/a"), rec(2, year=None), rec(3, title=LONG.replace("mice", "rats"), year=None),
+                       rec(4, title=None, pmid="7"), rec(5, title="x", pmid="7")])
+    df = df.astype({"id": "string", "title": "string", "year": "Int64", "doi": "string", "pmid": "string"})
+    out = dedupe(df)
+    assert list(out["duplicate_of"].fillna("")) == ["", "R0001", "", "", "R0004"]
+    assert list(out["duplicate_reason"].fillna("")) == ["", "same title and year", "", "", "same PMID"]
+    assert out["check_reason"].iloc[2] == "title 95% similar, a year is missing"
+
+
 def test_evidence_index_reads_every_study_file_leniently(make_evidence):
     draft = base_study("draft-2024-x", doi="https://doi.org/10.1/Draft", verified_at=[], confidence=None)
     root = make_evidence({"draft-2024-x.yaml": draft, "broken.yaml": "key: [unclosed"})
