@@ -1,9 +1,9 @@
 """A load cache: the built tables of an evidence folder, reused while no file has changed.
 
-The cache key is a fingerprint of every file ``load`` reads (name, size, modification time and
-inode of vocabulary.yaml, schema.yaml and each file of studies/, regulatory/ and claims/) plus the
-bytes of exoreview's own modules, so any edit to the evidence, or to the code that turns it into
-tables, invalidates it. Nothing is cached for a folder that does not validate.
+The cache key is a fingerprint of every file ``load`` reads (name, size, modification time,
+inode and permissions of vocabulary.yaml, schema.yaml and each file of studies/, regulatory/ and
+claims/) plus the bytes of exoreview's own modules, so any edit to the evidence (or a file made
+unreadable), or to the code that turns it into tables, invalidates it. Nothing is cached for a folder that does not validate.
 
 Tables are stored as Feather (Arrow) files, records as JSON; no pickle. The cache lives outside
 the evidence folder: ``$EXOREVIEW_CACHE`` (``off`` disables it), else ``$XDG_CACHE_HOME/exoreview``,
@@ -53,7 +53,8 @@ def _code_fingerprint() -> str:
 
 
 def fingerprint(root: Path) -> str:
-    """Changes whenever a file that ``load`` reads changes (or appears, or disappears)."""
+    """Changes whenever a file that ``load`` reads changes (or appears, or disappears, or has
+    its permissions changed: a file made unreadable must not load from the cache)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(_code_fingerprint().encode())
     for name in _READ:
@@ -71,7 +72,7 @@ def fingerprint(root: Path) -> str:
             numbers = array("q")
             for name in names:
                 st = stat(name, dir_fd=fd)
-                numbers.extend((st.st_size, st.st_mtime_ns, st.st_ino))
+                numbers.extend((st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode))
         finally:
             os.close(fd)
         h.update(f"{folder}\n".encode())
@@ -83,7 +84,7 @@ def fingerprint(root: Path) -> str:
 def _stat_into(h: Any, path: Path) -> None:
     try:
         st = path.stat()
-        h.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
+        h.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_mode}".encode())
     except OSError:
         h.update(f"{path.name}:missing".encode())
 

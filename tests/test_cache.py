@@ -60,6 +60,20 @@ def test_an_edit_in_place_invalidates(cache_dir, evidence_copy):
     assert ev.studies.set_index("key").loc["ersan-2024-foreskin-msc-exo", "n_participants"] == 31
 
 
+def test_a_permission_change_invalidates(cache_dir, evidence_copy):
+    xr.load(evidence_copy)
+    path = evidence_copy / "studies" / "ersan-2024-foreskin-msc-exo.yaml"
+    before = fingerprint(evidence_copy)
+    path.chmod(0o200)                                   # write-only: unreadable for anyone but root
+    try:
+        assert fingerprint(evidence_copy) != before
+        if os.geteuid() != 0:                           # root reads it anyway
+            with pytest.raises(xr.ValidationError, match="ersan-2024-foreskin-msc-exo.yaml"):
+                xr.load(evidence_copy)
+    finally:
+        path.chmod(0o644)
+
+
 def test_added_and_removed_files_invalidate(cache_dir, evidence_copy):
     n = len(xr.load(evidence_copy).studies)
     (evidence_copy / "studies" / "doe-2021-adsc-exos.yaml").write_text(
