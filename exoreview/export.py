@@ -85,6 +85,9 @@ def html_document(body: str, *, title: str) -> str:
 def write_table(df: pd.DataFrame, path: str | os.PathLike, *, caption: str | None = None) -> Path:
     """Write `df` as CSV, XLSX or HTML by the file's suffix; atomic; never into evidence/."""
     p = guard_target(path)
+    if p.is_dir() and p.suffix.lower() not in TABLE_FORMATS:
+        raise UsageError(f"{display_path(p)}: is a folder, not a file; give a file in it, such as "
+                         f"{display_path(p / 'table.csv')} (.csv, .xlsx or .html)")
     if p.suffix.lower() not in TABLE_FORMATS:
         raise UsageError(f"{display_path(p)}: unknown table format; use .csv, .xlsx or .html")
     data = table_bytes(df, p.suffix, caption=caption)

@@ -415,7 +415,9 @@ def test_unreadable_input_file(capsys, w, name, how):
 
 # -- outputs: list --out, prisma --out, report --out / --notebooks, and writing the log ---------
 @pytest.mark.parametrize("name, args, needles", [
-    ("list", ["--out", "{exports}"], ["{exports}: unknown table format", "use .csv, .xlsx or .html"]),
+    ("list", ["--out", "{exports}"], ["{exports}: is a folder, not a file", "such as {exports}/table.csv"]),
+    ("list", ["--out", "{exports}/table.txt"], ["{exports}/table.txt: unknown table format",
+                                                 "use .csv, .xlsx or .html"]),
     ("list", ["--out", "{folder_csv}"], ["{folder_csv}: is a folder, not a file", "give a file"]),
     ("list", ["--out", "{text}/x.csv"], ["{text}/x.csv: {text} is a file, not a folder", "check the path"]),
     ("prisma", ["--out", "{text}/prisma"], ["{text}/prisma.png: {text} is a file, not a folder",
