@@ -135,13 +135,23 @@ def _breakdown(ev, repeats):
     return {k: round(statistics.median(v), 4) for k, v in steps.items()}
 
 
-def _median_time(fn, arg_cycle, repeats):
-    times = []
-    for i in range(repeats):
-        t0 = time.perf_counter()
-        fn(arg_cycle[i % len(arg_cycle)])
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), times
+def _median_times(fns, arg_cycle, repeats):
+    """Median seconds of each function, called in turn on the same argument each repeat (so a
+    noisy minute of the machine falls on both, not on one block of repeats); and what each
+    returned for each argument (an argument the repeats did not reach is called once more)."""
+    times = [[] for _ in fns]
+    results = [[None] * len(arg_cycle) for _ in fns]
+    for i in range(max(repeats, 1)):
+        arg = arg_cycle[i % len(arg_cycle)]
+        for fn, out, got in zip(fns, times, results):
+            t0 = time.perf_counter()
+            got[i % len(arg_cycle)] = fn(arg)
+            out.append(time.perf_counter() - t0)
+    for fn, got in zip(fns, results):
+        for j, arg in enumerate(arg_cycle):
+            if got[j] is None:
+                got[j] = fn(arg)
+    return [(statistics.median(t), t, got) for t, got in zip(times, results)]
 
 
 def measure(n: int = 10_000, *, repeats: int = 7, folder: str | Path | None = None) -> dict:
@@ -164,10 +174,10 @@ def measure(n: int = 10_000, *, repeats: int = 7, folder: str | Path | None = No
         # warm both paths once (imports, font cache)
         _ours(ev, SPECS[0])
         floor(SPECS[0])
-        ours_s, ours_all = _median_time(lambda s: _ours(ev, s), SPECS, repeats)
-        floor_s, floor_all = _median_time(floor, SPECS, repeats)
-        shown = [_ours(ev, s)[3] for s in SPECS]
-        check = [floor(s)[3] for s in SPECS]
+        (ours_s, ours_all, ours_got), (floor_s, floor_all, floor_got) = _median_times(
+            [lambda s: _ours(ev, s), floor], SPECS, repeats)
+        shown = [got[3] for got in ours_got]
+        check = [got[3] for got in floor_got]
         breakdown = _breakdown(ev, repeats)
     return {"benchmark": "filter change (mask + table + timeline + gap map)", "studies": len(ev.studies),
             "load_s": round(load_s, 3), "ours_s": round(ours_s, 4), "floor_s": round(floor_s, 4),
