@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE))
 
 SIZES = {"full": {"studies": 10_000, "import": 20_000},
          "quick": {"studies": 5_000, "import": 5_000}}
-REPEATS = {"full": {"load": 7, "filter": 5, "import": 5}, "quick": {"load": 5, "filter": 3, "import": 5}}
+REPEATS = {"full": {"load": 7, "filter": 5, "import": 7}, "quick": {"load": 5, "filter": 3, "import": 5}}
 TARGETS = {"load_ratio": 3.0, "filter_ratio": 1.5, "import_ratio": 2.0, "report_s": 60.0}
 
 

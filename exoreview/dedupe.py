@@ -261,6 +261,9 @@ class _Hits:
 
         q_item, q_word, q_position = q_keys
         t_item, t_word, _ = t_keys
+        if not earlier_only:                # other columns (the studies): only words they have
+            shared = np.isin(q_word, t_word)
+            q_item, q_word, q_position = q_item[shared], q_word[shared], q_position[shared]
         # file the candidates by (word, year): a year's code is its rank among the years seen,
         # from 1; no year is the last code
         years = np.unique(np.concatenate((q_years[~np.isnan(q_years)], t_years[~np.isnan(t_years)])))
