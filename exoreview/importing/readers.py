@@ -311,9 +311,6 @@ def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
 # -- RIS (rispy) ----------------------------------------------------------------------------
 # Unknown tags are skipped (no field is read from them): kept, a 'UK' tag line (rispy's own key for
 # unknown tags) followed by another unknown tag raised TypeError inside rispy.
-_RISPY: dict[str, Any] = {"skip_unknown_tags": True}
-
-
 @functools.cache
 def _rispy_options() -> dict[str, Any]:
     """rispy's options: unknown tags skipped, and its own list tags as a frozenset (rispy asks
@@ -321,7 +318,7 @@ def _rispy_options() -> dict[str, Any]:
     the same answers: 9 % of the parse on a 20,000-record export)."""
     from rispy.config import LIST_TYPE_TAGS
 
-    return {**_RISPY, "list_tags": frozenset(LIST_TYPE_TAGS)}
+    return {"skip_unknown_tags": True, "list_tags": frozenset(LIST_TYPE_TAGS)}
 
 
 def read_ris(text: str, path: str) -> tuple[list[dict], list[Problem]]:
@@ -370,9 +367,9 @@ def read_ris(text: str, path: str) -> tuple[list[dict], list[Problem]]:
     return records, problems
 
 
-def _ris_layout(text: str) -> tuple[list[int], list[int]] | None:
-    """(line number of each TY line, from 1; offset where each starts) of a well-formed RIS file,
-    found with one pass of numpy over its UTF-8 bytes; None when it is not well-formed.
+def _ris_layout(text: str) -> list[int] | None:
+    """The line number (from 1) of each TY line of a well-formed RIS file, found with one pass of
+    numpy over its UTF-8 bytes; None when it is not well-formed.
 
     Well-formed: every TY line starts a record that an ER line closes before the next TY line
     and before the end. rispy folds a TY line met before its ER into the open record, skips a
@@ -417,7 +414,7 @@ def _ris_layout(text: str) -> tuple[list[int], list[int]] | None:
         head = data[int(at[k]):int(at[k]) + 24].decode("utf-8", "ignore")[:5]
         if not (head[2:5] == "  -" and head[:2].isupper() and head[:1].isalpha()):
             return None
-    return (ty + 1).tolist(), starts[ty].tolist()
+    return (ty + 1).tolist()
 
 
 def _read_ris_fast(text: str, path: str) -> list[dict] | None:
@@ -444,10 +441,9 @@ def _read_ris_fast(text: str, path: str) -> list[dict] | None:
         entries = None
     finally:
         worker.join()
-    layout = found[0] if found else None
-    if layout is None or entries is None:
+    lines = found[0] if found else None
+    if lines is None or entries is None:
         return None
-    lines, _offsets = layout
     if len(entries) != len(lines):
         return None
     records = _from_ris_all(entries, {"position": range(1, len(lines) + 1), "line": lines})
