@@ -236,8 +236,10 @@ def _group_starts(sorted_keys: Any) -> Any:
     import numpy as np
 
     n = len(sorted_keys)
-    first = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if n else np.zeros(0, dtype=bool)
-    return np.maximum.accumulate(np.where(first, np.arange(n), 0)) if n else np.zeros(0, dtype=np.int64)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    first = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+    return np.maximum.accumulate(np.where(first, np.arange(n), 0))
 
 
 _CHUNK = 1 << 21      # candidate pairs scored at once (bounds the memory of a corpus of look-alikes)
@@ -310,15 +312,14 @@ class _Hits:
             np.fromiter(map(len, t_titles), dtype=np.float64, count=len(t_titles))
         found = []
         ends = np.cumsum(count)
-        lo_ = 0
-        while lo_ < len(count):
-            base_n = int(ends[lo_ - 1]) if lo_ else 0
-            hi_ = max(lo_ + 1, int(np.searchsorted(ends, base_n + _CHUNK, side="right")))
-            c = count[lo_:hi_]
-            total = int(ends[hi_ - 1]) - base_n
-            owner = np.repeat(owner_of[lo_:hi_], c)
-            t = t_item[np.repeat(start[lo_:hi_] - (np.cumsum(c) - c), c) + np.arange(total)]
-            lo_ = hi_
+        begin = 0                    # the ranges [begin, end) expanded together: about _CHUNK pairs
+        while begin < len(count):
+            done = int(ends[begin - 1]) if begin else 0
+            end = max(begin + 1, int(np.searchsorted(ends, done + _CHUNK, side="right")))
+            c = count[begin:end]
+            owner = np.repeat(owner_of[begin:end], c)
+            t = t_item[np.repeat(start[begin:end] - (np.cumsum(c) - c), c) + np.arange(int(ends[end - 1]) - done)]
+            begin = end
             q, p = q_item[owner], q_position[owner]
             ok = t < q if earlier_only else np.ones(len(q), dtype=bool)
             # fuzz.ratio is at most 100 * (1 - |a - b| / (a + b)) for titles of lengths a and b:
