@@ -73,6 +73,8 @@ def study(i: int, rng: random.Random) -> dict:
         "registry_id": f"NCT{90000000 + i:08d}" if registered else None,
         "verified_at": ["https://example.org/synthetic"],
         "confidence": "high",
+        "extraction": {"level": "registry record" if registered else "abstract",
+                       "source": "https://example.org/synthetic", "date": None},
         "publication_status": "registry record" if registered else "peer-reviewed",
         "cell_source": [_pick(rng, CELL_SOURCES)] if design not in ("narrative review", "systematic review")
         else ["mixed"],

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import levels
 from .errors import EvidenceError, Problem, UsageError, ValidationError
-from .schema import check_record, check_schema
+from .schema import check_record, check_schema, check_study_facts
 from .vocab import Vocabulary
 from .yamlio import describe_os_error, display_path, list_folder, read_yaml
 
@@ -39,7 +39,8 @@ STUDY_DTYPES: dict[str, str] = {
     "key": "string", "title": "string", "authors": "string", "first_author": "string",
     "journal": "string", "year": "Int64", "volume": "string", "issue": "string", "pages": "string",
     "doi": "string", "pmid": "string", "registry_id": "string", "citation": "string",
-    "citation_status": "category", "confidence": "category", "publication_status": "category",
+    "citation_status": "category", "confidence": "category", "extraction_level": "category",
+    "extraction_source": "string", "not_reported": "string", "publication_status": "category",
     "has_results": "boolean", "notice": "string",
     "cell_source": "string", "cell_source_text": "string", "vesicle_term": "string",
     "vesicle_term_text": "string", "isolated_vesicles": "boolean", "conditioned_medium": "boolean",
@@ -293,6 +294,8 @@ def _read_folder(root: Path, folder: str, kind: str, schema: dict, vocab: Vocabu
         rrefs: list = []
         if parsed.data is not None:
             rec, rrefs = check_record(parsed, fields, vocab)
+            if rec is not None and kind == "study":
+                parsed.problems.extend(check_study_facts(rec, parsed))
             if rec is not None and kind == "study" and rec.get("risk_of_bias") is not None:
                 from .quality import check_study  # risk-of-bias items and tool (issue #6)
                 parsed.problems.extend(check_study(rec, parsed, vocab))
@@ -451,6 +454,9 @@ def study_row(rec: Mapping[str, Any], vocab: Vocabulary) -> dict[str, Any]:
         "issue": rec.get("issue"), "pages": rec.get("pages"), "doi": rec.get("doi"),
         "pmid": rec.get("pmid"), "registry_id": rec.get("registry_id"), "citation": _citation(rec),
         "citation_status": levels.citation_status(rec), "confidence": rec["confidence"],
+        "extraction_level": (rec.get("extraction") or {}).get("level"),
+        "extraction_source": (rec.get("extraction") or {}).get("source"),
+        "not_reported": "; ".join(rec.get("not_reported") or []) or None,
         "publication_status": rec["publication_status"], "has_results": has_results,
         "notice": f"{notice['kind']} ({notice.get('date') or 'date not seen'})" if notice else None,
         "cell_source": _labels(vocab, "cell_source", rec["cell_source"]),

@@ -299,3 +299,84 @@ def _line(lines: Mapping[tuple, int], loc: tuple) -> int | None:
     while loc and loc not in lines:
         loc = loc[:-1]
     return lines.get(loc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks across fields of a study (after the per-field check): what was extracted, and per-arm numbers
+LEVELS_THAT_SEE_ABSENCE = frozenset({"full text", "registry record"})
+NOT_REPORTED_FIELDS: Mapping[str, str] = {  # not_reported entry → the record field it empties
+    "n_participants": "n_participants", "n_animals": "n_animals", "dose": "dose", "route": "route",
+    "comparator": "comparator", "follow_up": "follow_up", "funding_coi": "funding_coi",
+    "adverse_events": "adverse_events", "isolation": "isolation", "characterization": "characterization",
+}
+
+
+def check_study_facts(rec: Mapping[str, Any], parsed: Parsed) -> list[Problem]:
+    """Problems that need more than one field: `not_reported` against the extraction level and the
+    fields it names, and per-arm outcome numbers (n of 0, negative SD or SE, a confidence interval
+    that does not contain its mean, quartiles around the median, arms that add up to more than the
+    study's n, more than one control arm)."""
+    problems: list[Problem] = []
+
+    def add(loc: tuple, message: str, code: str) -> None:
+        problems.append(Problem(parsed.path, parsed.line(loc), loc_name(loc), message, code))
+
+    level = (rec.get("extraction") or {}).get("level")
+    for i, name in enumerate(rec.get("not_reported") or []):
+        if level not in LEVELS_THAT_SEE_ABSENCE:
+            add(("not_reported", i), f"'{name}' is listed as not reported, but extraction.level is "
+                f"{level or 'missing'}: only a full text (or registry record) can show that a study does "
+                "not report something; remove it, or read the full text and set extraction.level", "not-reported-unseen")
+            continue
+        field_name = NOT_REPORTED_FIELDS.get(name)
+        if field_name and rec.get(field_name) not in (None, [], ""):
+            add(("not_reported", i), f"'{name}' is listed as not reported, but the file gives {field_name}; "
+                "remove one of the two", "not-reported-but-given")
+    study_n = rec.get("n_participants") if rec.get("n_participants") is not None else rec.get("n_animals")
+    for o_i, outcome in enumerate(rec.get("outcomes") or []):
+        effect = outcome.get("effect") or {}
+        arms = effect.get("arms") or []
+        base = ("outcomes", o_i, "effect", "arms")
+        controls = [a_i for a_i, arm in enumerate(arms) if arm.get("role") == "control"]
+        if len(controls) > 1:
+            add(base + (controls[1],), f"{len(controls)} arms are marked control; mark the one "
+                "the intervention is compared with (placebo, vehicle, untreated) and make an active "
+                "treatment 'active comparator'", "arms-two-controls")
+        total = 0
+        for a_i, arm in enumerate(arms):
+            loc = base + (a_i,)
+            n = arm.get("n")
+            if n is not None and n <= 0:
+                add(loc + ("n",), f"an arm of {n} participants or animals cannot have results; give the "
+                    "number analysed in this arm, or leave n null if it is not reported", "arm-n-zero")
+            for name in ("sd", "se"):
+                if arm.get(name) is not None and arm[name] < 0:
+                    add(loc + (name,), f"{name.upper()} {arm[name]:g} is negative; a standard deviation or "
+                        "error is never below 0 (check the sign, or whether it is a change)", "arm-negative-spread")
+            lo, hi, mean = arm.get("ci_low"), arm.get("ci_high"), arm.get("mean")
+            if (lo is None) != (hi is None):
+                add(loc + ("ci_low" if lo is None else "ci_high",), "a confidence interval needs both "
+                    "ci_low and ci_high", "arm-ci-half")
+            elif lo is not None and lo > hi:
+                add(loc + ("ci_low",), f"ci_low {lo:g} is above ci_high {hi:g}; swap them", "arm-ci-order")
+            elif lo is not None and mean is not None and not lo <= mean <= hi:
+                add(loc + ("mean",), f"the mean {mean:g} lies outside its confidence interval "
+                    f"{lo:g} to {hi:g}; check both against the source", "arm-ci-excludes-mean")
+            q1, q3, median = arm.get("q1"), arm.get("q3"), arm.get("median")
+            if q1 is not None and q3 is not None and q1 > q3:
+                add(loc + ("q1",), f"q1 {q1:g} is above q3 {q3:g}; swap them", "arm-quartile-order")
+            elif median is not None and q1 is not None and q3 is not None and not q1 <= median <= q3:
+                add(loc + ("median",), f"the median {median:g} lies outside its quartiles {q1:g} to {q3:g}",
+                    "arm-median-outside-iqr")
+            if arm.get("events") is not None and n is not None and arm["events"] > n:
+                add(loc + ("events",), f"{arm['events']} events in an arm of {n}", "arm-events-above-n")
+            if n is not None and n > 0:
+                total += n
+                if study_n is not None and n > study_n:
+                    add(loc + ("n",), f"this arm has {n}, more than the study's {study_n} "
+                        "(n_participants or n_animals); check both", "arms-exceed-study-n")
+        if study_n is not None and not effect.get("paired") and total > study_n and len(arms) > 1:
+            add(base, f"the arms add up to {total}, more than the study's {study_n} (n_participants or "
+                "n_animals); if the arms are the same people or animals (split-scalp, two flanks) set "
+                "paired: true, otherwise check the numbers", "arms-exceed-study-n")
+    return problems

@@ -603,7 +603,8 @@ def study_key(rec: Mapping[str, Any]) -> str:
 
 # fields a draft leaves for the curator: each fails `exoreview validate` until filled
 DRAFT_PLACEHOLDERS: tuple[tuple[str, Any], ...] = (
-    ("verified_at", []), ("confidence", None), ("publication_status", None), ("cell_source", []),
+    ("verified_at", []), ("confidence", None),
+    ("extraction", {"level": None, "source": None, "date": None}), ("publication_status", None), ("cell_source", []),
     ("vesicle_term", []), ("design", []), ("models", []), ("condition", []), ("outcomes", []),
 )
 
@@ -666,8 +667,9 @@ def make_study(evidence: str | os.PathLike, rid: str, *, key: str | None = None,
     head = [f"# DRAFT written by `exoreview screen make-study {rid}` on {day}.",
             "# The citation fields are copied from the search record: check each against the article",
             "# and list the page you read in verified_at. `exoreview validate` fails on this file until",
-            "# verified_at, confidence, publication_status, cell_source, vesicle_term, design and",
-            "# condition are filled (models and outcomes too, from the article): deliberately, so that",
+            "# verified_at, confidence, extraction (which text you read: full text, abstract, ...),",
+            "# publication_status, cell_source, vesicle_term, design and condition are filled",
+            "# (models and outcomes too, from the article): deliberately, so that",
             "# nothing unverified enters the evidence base.",
             ]
     if hints:

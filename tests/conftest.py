@@ -68,6 +68,7 @@ def base_study(key: str = "doe-2021-adsc-exos", **changes) -> dict:
         "pmid": None,
         "verified_at": ["https://example.org/article"],
         "confidence": "high",
+        "extraction": {"level": "abstract", "source": "https://example.org/article", "date": None},
         "publication_status": "peer-reviewed",
         "cell_source": ["ADSC"],
         "vesicle_term": ["exosome"],

@@ -106,6 +106,8 @@ def study(draw, key):
         "journal": draw(TEXT), "year": draw(st.none() | st.integers(1980, dt.date.today().year)),
         "verified_at": [draw(st.from_regex(r"https://[a-z]{1,10}\.org/[a-z0-9]{0,8}", fullmatch=True))],
         "confidence": draw(st.sampled_from(["high", "medium", "low"])),
+        "extraction": {"level": draw(st.sampled_from(["full text", "abstract", "registry record", "citation only"])),
+                       "source": "https://example.org/read", "date": None},
         "publication_status": draw(terms("publication_status")),
         "cell_source": draw(st.lists(terms("cell_source"), min_size=1, max_size=2, unique=True)),
         "vesicle_term": draw(st.lists(terms("vesicle_term"), min_size=1, max_size=2, unique=True)),

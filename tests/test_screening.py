@@ -196,8 +196,8 @@ def test_make_study_writes_a_draft_that_fails_validation_on_purpose(ev):
                                                                                "Bak SS"]
     assert data["verified_at"] == [] and data["cell_source"] == [] and data["confidence"] is None
     fields = {p.field for p in validate(ev).problems if p.path.endswith(path.name)}
-    assert fields == {"verified_at", "confidence", "publication_status", "cell_source", "vesicle_term",
-                      "design", "condition"}
+    assert fields == {"verified_at", "confidence", "extraction.level", "extraction.source",
+                      "publication_status", "cell_source", "vesicle_term", "design", "condition"}
     with pytest.raises(UsageError, match="already in the evidence"):
         make_study(ev, "R0001", key="another-key")
     before = path.read_bytes()

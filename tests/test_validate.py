@@ -28,6 +28,16 @@ def test_valid_folder_passes(make_evidence):
     assert report.summary() == "1 study, 1 outcome, 0 regulatory records: valid; 1 incomplete citation"
 
 
+FULL_TEXT = {"level": "full text", "source": "https://example.org/full", "date": "2026-12-05"}
+
+
+def with_arms(arms: list[dict], **fields) -> dict:
+    """A valid study whose one outcome carries per-arm numbers `arms`."""
+    outcome = {"outcome": "cell proliferation", "measure": "DP proliferation", "direction": "increased",
+               "effect": {"unit": "OD", "source": "Table 2", "arms": arms}}
+    return base_study(outcomes=[outcome], **fields)
+
+
 CASES = [
     # (label, file text, expected code, expected field, where: a line number or the text of the
     #  line the problem must point at, message fragment)
@@ -57,6 +67,30 @@ CASES = [
      "- www.example.org", "http"),
     ("no verified_at", dump(base_study(verified_at=[])), "too-few", "verified_at", "verified_at:",
      "at least 1"),
+    ("not reported from an abstract", dump(base_study(not_reported=["dose"])), "not-reported-unseen",
+     "not_reported[0]", "- dose", "only a full text"),
+    ("not reported but given", dump(base_study(extraction=FULL_TEXT, not_reported=["dose"], dose="10 µg")),
+     "not-reported-but-given", "not_reported[0]", "- dose", "remove one"),
+    ("arm of zero", dump(with_arms([{"label": "EV", "role": "intervention", "n": 0, "mean": 1.0, "sd": 0.1}])),
+     "arm-n-zero", "outcomes[0].effect.arms[0].n", "n: 0", "cannot have results"),
+    ("negative sd", dump(with_arms([{"label": "EV", "role": "intervention", "n": 5, "mean": 1.0, "sd": -0.1}])),
+     "arm-negative-spread", "outcomes[0].effect.arms[0].sd", "sd: -0.1", "negative"),
+    ("ci without its mean", dump(with_arms([{"label": "EV", "role": "intervention", "n": 5, "mean": 3.0,
+                                            "ci_low": 1.0, "ci_high": 2.0}])),
+     "arm-ci-excludes-mean", "outcomes[0].effect.arms[0].mean", "mean: 3.0", "outside its confidence interval"),
+    ("ci reversed", dump(with_arms([{"label": "EV", "role": "intervention", "n": 5, "mean": 1.5,
+                                    "ci_low": 2.0, "ci_high": 1.0}])),
+     "arm-ci-order", "outcomes[0].effect.arms[0].ci_low", "ci_low: 2.0", "swap"),
+    ("median outside quartiles", dump(with_arms([{"label": "EV", "role": "intervention", "n": 5, "median": 9.0,
+                                                 "q1": 1.0, "q3": 2.0}])),
+     "arm-median-outside-iqr", "outcomes[0].effect.arms[0].median", "median: 9.0", "quartiles"),
+    ("arms above study n", dump(with_arms([{"label": "EV", "role": "intervention", "n": 6, "mean": 1.0, "sd": 0.1},
+                                           {"label": "PBS", "role": "control", "n": 6, "mean": 0.5, "sd": 0.1}],
+                                          n_animals=10)),
+     "arms-exceed-study-n", "outcomes[0].effect.arms", "arms:", "add up to 12"),
+    ("two control arms", dump(with_arms([{"label": "PBS", "role": "control", "n": 5, "mean": 1.0, "sd": 0.1},
+                                         {"label": "minoxidil", "role": "control", "n": 5, "mean": 0.5, "sd": 0.1}])),
+     "arms-two-controls", "outcomes[0].effect.arms[1]", "- label: minoxidil", "active comparator"),
     ("duplicate field", "key: doe-2021-adsc-exos\nkey: doe-2021-adsc-exos\n" + dump(
         {k: v for k, v in base_study().items() if k != "key"}), "duplicate-field", "key", 2, "appears twice"),
 ]
@@ -177,3 +211,16 @@ def test_shipped_evidence_validates(capsys):
     assert main(["validate", str(EVIDENCE)]) == 0
     out = capsys.readouterr().out
     assert "studies" in out and ": valid;" in out
+
+
+def test_paired_arms_may_each_hold_the_whole_study(make_evidence):
+    """Split-scalp arms are the same people: each arm may have the study's n, not their sum."""
+    arms = [{"label": "exosome side", "role": "intervention", "n": 10, "mean": 5.0, "sd": 1.0},
+            {"label": "saline side", "role": "control", "n": 10, "mean": 1.0, "sd": 1.0}]
+    rec = with_arms(arms, n_animals=10)
+    rec["outcomes"][0]["effect"]["paired"] = True
+    report = xr.validate(make_evidence({"doe-2021-adsc-exos.yaml": rec}))
+    assert report.ok, report.problems
+    rec["outcomes"][0]["effect"]["paired"] = False
+    codes = {p.code for p in xr.validate(make_evidence({"doe-2021-adsc-exos.yaml": rec})).problems}
+    assert codes == {"arms-exceed-study-n"}
