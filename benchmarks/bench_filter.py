@@ -28,8 +28,8 @@ TARGET = 1.5
 
 
 def _ours(ev, spec_kwargs):
-    from exoreview.filters import Filter
-    from exoreview.widgets import MAX_TABLE_ROWS, figure_png, render
+    from exoreview.core.filters import Filter
+    from exoreview.app.widgets import MAX_TABLE_ROWS, figure_png, render
 
     view = render(ev, Filter(**spec_kwargs))
     html = view.table.to_html(max_rows=MAX_TABLE_ROWS)
@@ -43,7 +43,8 @@ def _floor_factory(ev):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from exoreview import style, views
+    from exoreview.views import figures as views
+    from exoreview.views import style
 
     st, tags, oc = ev.studies, ev.tags, ev.outcomes
     allowed = {"cell_source": ev.vocabulary.expand("cell_source", ["MSC"]),
@@ -109,9 +110,10 @@ def _floor_factory(ev):
 
 def _breakdown(ev, repeats):
     """Median seconds of each step of our filter change (where the time goes)."""
-    from exoreview import tables, views
-    from exoreview.filters import Filter
-    from exoreview.widgets import figure_png
+    from exoreview.views import figures as views
+    from exoreview.views import tables
+    from exoreview.core.filters import Filter
+    from exoreview.app.widgets import figure_png
 
     steps = {"mask": [], "subset (Evidence.subset)": [], "table + html": [], "timeline png": [],
              "gap map png": []}

@@ -67,7 +67,7 @@ EVIDENCE = Path(__file__).resolve().parents[1] / "evidence"
 
 def _evidence_studies() -> list[dict]:
     try:
-        from exoreview.dedupe import evidence_index
+        from exoreview.screening.dedupe import evidence_index
 
         return evidence_index(EVIDENCE)
     except Exception:  # noqa: BLE001 - the benchmark runs without an evidence folder too
@@ -86,8 +86,9 @@ def measure(n: int = 20000, *, repeat: int = 5) -> dict:
     import rispy
 
     from exoreview._gc import gc_paused
-    from exoreview.dedupe import find_duplicates
-    from exoreview.importing import import_records, read_files
+    from exoreview.screening.dedupe import find_duplicates
+    from exoreview.screening.importer import import_records
+    from exoreview.screening.records import read_files
 
     text = synthetic_ris(n)
     studies = _evidence_studies()

@@ -124,7 +124,7 @@ def locked_execute(path, *, timeout, env):
     nbclient issue 312 and 2 cores, see STACK.md)."""
     import fcntl
 
-    from exoreview.notebook import execute
+    from exoreview.app.notebook import execute
 
     with open(_LOCK, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

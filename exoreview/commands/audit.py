@@ -16,10 +16,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..audit import audit, read_text_file
+    from ..appraisal.audit import audit, read_text_file
     from ..errors import UsageError
-    from ..evidence import load
-    from ..yamlio import display_path, os_error_line
+    from ..core.evidence import load
+    from ..core.yamlio import display_path, os_error_line
 
     try:  # missing, unreadable, or a part of the path is a file: one line saying what to do
         with Path(args.file).open("rb"):

@@ -16,8 +16,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
-    from ..evidence import load
-    from ..grade import assess_all
+    from ..core.evidence import load
+    from ..appraisal.grade import assess_all
 
     ev = load(args.evidence)
     unknown = [k for k in args.claims if k not in ev.claim_records]

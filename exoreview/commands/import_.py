@@ -22,8 +22,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import EvidenceError, UsageError
-    from ..evidence import folder_problems
-    from ..importing import import_records
+    from ..core.paths import folder_problems
+    from ..screening.importer import import_records
 
     if bad := [line for f in args.files if (line := _path_problem(f))]:
         raise UsageError("\n".join([*bad, "nothing was imported"]))  # exit 2, one line a path
@@ -56,7 +56,7 @@ def _path_problem(file: str) -> str | None:
     import stat
     from pathlib import Path
 
-    from ..yamlio import display_path, os_error_line
+    from ..core.yamlio import display_path, os_error_line
 
     path = Path(file).expanduser()
     try:
@@ -71,7 +71,7 @@ def _path_problem(file: str) -> str | None:
 
 
 def _text(batch, path, dry_run: bool) -> str:
-    from ..yamlio import display_path
+    from ..core.yamlio import display_path
 
     lines = [f.describe() for f in batch.files]
     lines.append(batch.describe())

@@ -14,7 +14,7 @@ COLUMNS = ("key", "year", "citation", "cell_source", "vesicle_term", "tier", "sp
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ..filters import FIELDS
+    from ..core.filters import FIELDS
 
     for f in FIELDS:
         if f.kind == "terms":
@@ -39,21 +39,21 @@ def _year(text: str) -> int:
 
 
 def filter_from_args(args: argparse.Namespace):
-    from ..filters import FIELDS, Filter
+    from ..core.filters import FIELDS, Filter
 
     return Filter(**{f.name: getattr(args, f.name) for f in FIELDS
                      if getattr(args, f.name, None) is not None})
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..evidence import load
+    from ..core.evidence import load
 
     ev = load(args.evidence)
     spec = filter_from_args(args).resolved(ev.vocabulary)
     sub = spec.apply(ev)
     table = sub.studies[list(COLUMNS)]
     if args.out:
-        from ..export import write_table
+        from ..views.export import write_table
 
         path = write_table(sub.studies, args.out, caption=f"exoreview studies: {spec.describe()}")
         print(f"wrote {path} ({len(sub.studies)} studies)", file=sys.stderr)
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"filter": spec.describe(), "count": len(rows), "studies": rows}, indent=2,
                          ensure_ascii=False))
     elif args.format == "csv":
-        from ..export import neutralized
+        from ..core.values import neutralized
 
         sys.stdout.write(neutralized(table).to_csv(index=False))
     else:

@@ -17,17 +17,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..prisma import counts
-    from ..screening import read_log
+    from ..screening.prisma import counts
+    from ..screening.log import read_log
 
     c = counts(read_log(args.evidence))
     if args.out:
         import matplotlib
 
         matplotlib.use("Agg")
-        from ..export import save_figure
-        from ..prisma import flow_diagram
-        from ..yamlio import display_path
+        from ..views.export import save_figure
+        from ..views.prisma import flow_diagram
+        from ..core.yamlio import display_path
 
         out = Path(args.out)
         stem = out.with_suffix("") if out.suffix.lower() in {".png", ".svg", ".pdf"} else out

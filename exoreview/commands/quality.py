@@ -10,7 +10,7 @@ HELP = ("risk of bias (RoB 2, ROBINS-I, JBI, SYRCLE) and EV reporting (MISEV ite
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ..quality import TOOLS
+    from ..core.rob_tools import TOOLS
 
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text: one line a study; json: the full item tables")
@@ -18,8 +18,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..evidence import load
-    from ..quality import summary, to_json
+    from ..core.evidence import load
+    from ..appraisal.quality import summary, to_json
 
     ev = load(args.evidence)
     if args.format == "json":

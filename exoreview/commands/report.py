@@ -20,8 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
-    from ..report import build
-    from ..yamlio import display_path
+    from ..app.report import build
+    from ..core.yamlio import display_path
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")

@@ -73,7 +73,7 @@ _STATUS_COL = {"title-abstract": "title_abstract", "full-text": "full_text"}
 
 
 def _list(args) -> int:
-    from ..screening import read_log, stage_name
+    from ..screening.log import read_log, stage_name
 
     st = read_log(args.evidence).status()
     if args.stage:
@@ -90,7 +90,7 @@ def _list(args) -> int:
     if args.format == "json":
         print(json.dumps(json.loads(st.to_json(orient="records")), indent=2, ensure_ascii=False))
     elif args.format == "csv":
-        from ..export import neutralized
+        from ..core.values import neutralized
 
         sys.stdout.write(neutralized(st).to_csv(index=False))
     else:
@@ -105,7 +105,7 @@ def _list(args) -> int:
 
 
 def _decide(args) -> int:
-    from ..screening import decide
+    from ..screening.log import decide
 
     log = decide(args.evidence, args.records, stage=args.stage, decision=args.decision,
                  reviewer=args.reviewer, reason=args.reason, note=args.note, final=args.final,
@@ -115,7 +115,7 @@ def _decide(args) -> int:
 
 
 def _duplicate(args) -> int:
-    from ..screening import decide
+    from ..screening.log import decide
 
     decision = "not-duplicate" if args.not_duplicate else "duplicate"
     log = decide(args.evidence, args.records, stage="duplicates", decision=decision, of=args.of,
@@ -125,7 +125,7 @@ def _duplicate(args) -> int:
 
 
 def _report(log, records, stage) -> None:
-    from ..screening import stage_name
+    from ..screening.log import stage_name
 
     st = log.status().set_index("id")
     col = _STATUS_COL.get(stage_name(stage))
@@ -137,7 +137,7 @@ def _report(log, records, stage) -> None:
 
 
 def _conflicts(args) -> int:
-    from ..screening import read_log
+    from ..screening.log import read_log
 
     c = read_log(args.evidence).conflicts(args.stage)
     if args.format == "json":
@@ -153,7 +153,7 @@ def _conflicts(args) -> int:
 
 
 def _kappa(args) -> int:
-    from ..screening import read_log
+    from ..screening.log import read_log
 
     ag = read_log(args.evidence).agreement(args.stage, tuple(args.reviewers) if args.reviewers else None)
     if args.format == "json":
@@ -168,8 +168,8 @@ def _kappa(args) -> int:
 
 
 def _make_study(args) -> int:
-    from ..screening import make_study
-    from ..yamlio import display_path
+    from ..screening.drafts import make_study
+    from ..core.yamlio import display_path
 
     path = make_study(args.evidence, args.record, key=args.key)
     print(f"wrote {display_path(path)}: a draft; fill verified_at, confidence, publication_status and "
@@ -178,7 +178,7 @@ def _make_study(args) -> int:
 
 
 def _reasons(args) -> int:
-    from ..screening import REASONS
+    from ..screening.log import REASONS
 
     for code, (label, stages) in REASONS.items():
         print(f"{code:18} {label}  [{', '.join(stages)}]")

@@ -15,7 +15,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..evidence import validate
+    from ..core.validate import validate
 
     report = validate(args.dir or args.evidence)
     if args.format == "json":

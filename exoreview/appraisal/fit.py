@@ -1,0 +1,238 @@
+"""Placing one study against a claim's scope: is its preparation the claimed intervention, which
+axes differ (species, condition, outcome, route, follow-up, comparator), and which way its
+results point. The grade of the claim (:mod:`exoreview.appraisal.grade`) is built on these fits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.claims import Claim
+from ..core.values import as_int, missing
+from . import grading_rules
+from .quality import study_columns
+
+
+@dataclass(frozen=True)
+class StudyFit:
+    key: str
+    tier: str
+    human: bool
+    evidence: bool
+    intervention: str | None           # None: the claimed intervention; else why it only borders
+    differences: tuple[tuple[str, str], ...] = ()  # (axis, what differs)
+    direction: str = "none"            # supports | contradicts | mixed | none
+    direction_reason: str = ""
+    not_evidence: str | None = None
+    notes: tuple[str, ...] = ()
+    n: int | None = None
+    animals: int | None = None
+    species: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def axes(self) -> frozenset[str]:
+        return frozenset(a for a, _ in self.differences)
+
+
+SCOPE_AXES = frozenset({"condition", "follow-up", "comparator", "safety data"})  # define the question
+
+
+def labels(vocab: Any, facet: str, keys: Iterable[str]) -> str:
+    return ", ".join(vocab[facet].label(k) for k in keys) or "none recorded"
+
+
+def relevant_intervention(claim: Claim, rec: Mapping[str, Any], vocab: Any) -> tuple[bool, str | None]:
+    """(relevant, border reason): is the study's preparation the claimed one?"""
+    sources = list(rec.get("cell_source") or [])
+    if claim.cell_source:
+        allowed = vocab.expand("cell_source", claim.cell_source)
+        if not any(s in allowed for s in sources):
+            facet = vocab["cell_source"]
+            ancestors = {a for c in claim.cell_source for a in facet.ancestors(c)}
+            vague = [s for s in sources if s in ancestors or s in grading_rules.VAGUE_SOURCES]
+            if not vague:
+                return False, None
+            said = ("not stated" if all(v in grading_rules.VAGUE_SOURCES for v in vague)
+                    else f"stated only as {labels(vocab, 'cell_source', vague)}")
+            return True, (f"cell source {said}; cannot tell whether it was "
+                          f"{labels(vocab, 'cell_source', claim.cell_source)}")
+    terms = set(rec.get("vesicle_term") or [])
+    if claim.vesicle_term:
+        allowed_v: set[str] = set()
+        for v in claim.vesicle_term:
+            allowed_v |= grading_rules.VESICLE_MATCH.get(v, {v})
+        if not terms & allowed_v:
+            for prep, why in grading_rules.VESICLE_BORDER.items():
+                if prep in terms and prep not in allowed_v:
+                    return True, why
+            return False, None
+    return True, None
+
+
+def _species_diff(claim: Claim, rec: Mapping[str, Any], vocab) -> str | None:
+    models = rec.get("models") or []
+    if claim.cells and not claim.species:
+        if any(m["model"] in ("cell culture", "organ culture") for m in models):
+            return None
+        return "no cell or organ-culture experiment"
+    if claim.about_people:
+        if any(m["model"] == "clinical" for m in models):
+            return None
+        what = sorted({f"{vocab['model'].label(m['model'])} ({vocab['species'].label(m['species'])})"
+                       for m in models}) or ["no model recorded"]
+        return f"animal or cell evidence ({'; '.join(what)}), not people"
+    animal = vocab["model"].descendants("animal model")
+    in_vivo = [m for m in models if m["model"] in animal]
+    if any(m["species"] in claim.species for m in in_vivo):
+        return None
+    if not in_vivo:
+        where = ("in people" if any(m["model"] == "clinical" for m in models)
+                 else "cells or organ culture only")
+        return f"{where}, not living {labels(vocab, 'species', claim.species)}"
+    return (f"in vivo in {labels(vocab, 'species', {m['species'] for m in in_vivo})}, not "
+            f"{labels(vocab, 'species', claim.species)}")
+
+
+def _condition_diff(claim: Claim, rec: Mapping[str, Any], vocab) -> tuple[str | None, str | None]:
+    """(difference, note)."""
+    wanted = [c for c in claim.condition if c not in grading_rules.GENERIC_CONDITIONS]
+    if not wanted:
+        return None, None
+    studied = list(rec.get("condition") or [])
+    allowed = vocab.expand("condition", wanted)
+    if any(c in allowed for c in studied):
+        return None, None
+    facet = vocab["condition"]
+    broader = [c for c in studied if any(c in facet.ancestors(w) for w in wanted)]
+    if broader:
+        return None, (f"population broader than claimed ({labels(vocab, 'condition', broader)}; "
+                      "results not separated)")
+    return (f"studied {labels(vocab, 'condition', studied)}, not "
+            f"{labels(vocab, 'condition', wanted)}"), None
+
+
+def _in_scope_outcomes(claim: Claim, rec: Mapping[str, Any], vocab) -> list[Mapping[str, Any]]:
+    outcomes = rec.get("outcomes") or []
+    if claim.outcome:
+        allowed = vocab.expand("outcome", claim.outcome)
+        return [o for o in outcomes if o["outcome"] in allowed]
+    return [o for o in outcomes if o["outcome"] not in grading_rules.NON_EFFECT_OUTCOMES]
+
+
+def _direction(outcomes: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
+    """supports / contradicts / mixed / none, and the measures behind it."""
+    benefit_ctl, benefit, null_ctl, opposite, other, unseen = [], [], [], [], [], []
+    for o in outcomes:
+        text = f"{o.get('measure') or ''} {o.get('detail') or ''}"
+        d = o["direction"]
+        if d is None:          # the result was not seen: it says nothing either way
+            unseen.append(o)
+        elif d in grading_rules.benefit_directions(o["outcome"]):
+            (benefit_ctl if grading_rules.COMPARISON_WORDS.search(text) else benefit).append(o)
+        elif d == "no significant change":
+            (null_ctl if grading_rules.COMPARISON_WORDS.search(text) else other).append(o)
+        elif d in ("increased", "decreased"):
+            opposite.append(o)
+        else:
+            other.append(o)
+
+    def says(items, how):
+        return "; ".join(f"{o['measure']} {how or o['direction']}" for o in items)
+
+    if null_ctl and not benefit_ctl:
+        extra = f" (within-group: {says(benefit, '')})" if benefit else ""
+        return "contradicts", f"no significant difference versus control: {says(null_ctl, 'no difference')}{extra}"
+    if null_ctl and benefit_ctl:
+        return "mixed", f"{says(benefit_ctl, '')}; but {says(null_ctl, 'no difference')}"
+    if benefit_ctl or benefit:
+        text = says(benefit_ctl + benefit, "")
+        if opposite:
+            text += f"; also {says(opposite, '')}"
+        return "supports", text
+    if opposite:
+        return "contradicts", says(opposite, "")
+    if other:
+        return "mixed", says(other, "")
+    if unseen:
+        return "none", "result not seen: " + "; ".join(o["measure"] for o in unseen)
+    return "none", "no outcome in the claimed scope"
+
+
+def _safety(claim: Claim, rec: Mapping[str, Any]) -> tuple[str, str] | None:
+    """Direction of a study's safety information, or None when it reports none."""
+    ae = (rec.get("adverse_events") or "").strip()
+    safety = [o for o in rec.get("outcomes") or [] if o["outcome"] == "safety"]
+    if not ae and not safety:
+        return None
+    if ae and grading_rules.NO_EVENTS.search(ae):
+        return "supports", f"adverse events: {ae}"
+    if ae:
+        word = "contradicts" if claim.asserts == "no-harm" else "supports"
+        return word, f"adverse events: {ae}"
+    o = safety[0]
+    if o["direction"] in ("no significant change", "decreased"):
+        return "supports", f"{o['measure']}: {o['direction']}" + (f" ({o['detail']})" if o.get("detail") else "")
+    return "mixed", f"{o['measure']}: {o['direction']}"
+
+
+def fit_study(claim: Claim, row: Mapping[str, Any], rec: Mapping[str, Any], vocab: Any) -> StudyFit | None:
+    """How one study stands against a claim's scope, or None when it studies another intervention."""
+    relevant, border = relevant_intervention(claim, rec, vocab)
+    if not relevant:
+        return None
+    tier = str(row["tier"])
+    models = rec.get("models") or []
+    base = dict(key=row["key"], tier=tier, human=bool(row["human"]), intervention=border,
+                n=as_int(row.get("n_participants")), animals=as_int(row.get("n_animals")),
+                species=tuple(dict.fromkeys(m["species"] for m in models)))
+    not_ev = grading_rules.NOT_EVIDENCE.get(tier)
+    diffs: list[tuple[str, str]] = []
+    notes: list[str] = []
+    cond, note = _condition_diff(claim, rec, vocab)
+    if cond:
+        diffs.append(("condition", cond))
+    if note:
+        notes.append(note)
+    if claim.asserts == "durability" and claim.min_follow_up_weeks:
+        fu = row.get("follow_up_weeks")
+        if missing(fu) or float(fu) < claim.min_follow_up_weeks:
+            shown = "not stated" if missing(fu) else f"{float(fu):g} weeks"
+            diffs.append(("follow-up", f"followed for {shown}, not ≥ {claim.min_follow_up_weeks:g} weeks"))
+    if claim.asserts == "superiority" and claim.comparator:
+        comp = rec.get("comparator") or ""
+        if not any(w in comp.casefold() for w in grading_rules.comparator_words(claim.comparator)):
+            diffs.append(("comparator", f"no comparison with {claim.comparator} (comparator: "
+                                        f"{comp or 'not recorded'})"))
+    if not_ev:
+        return StudyFit(**base, evidence=False, not_evidence=not_ev, differences=tuple(diffs))
+    sp = _species_diff(claim, rec, vocab)
+    if sp:
+        diffs.append(("species", sp))
+    if claim.route and rec.get("route"):
+        if not set(rec["route"]) & vocab.expand("route", claim.route):
+            diffs.append(("route", f"given by {labels(vocab, 'route', rec['route'])}, not "
+                                   f"{labels(vocab, 'route', claim.route)}"))
+    elif claim.route:
+        notes.append("route not stated")
+    if claim.asserts in ("safety", "no-harm"):
+        found = _safety(claim, rec)
+        if found is None:
+            diffs.append(("safety data", "reports no safety information"))
+            direction, why = "none", ""
+        else:
+            direction, why = found
+    else:
+        outs = _in_scope_outcomes(claim, rec, vocab)
+        if not outs:
+            measured = {o["outcome"] for o in rec.get("outcomes") or []}
+            diffs.append(("outcome", f"measured {labels(vocab, 'outcome', sorted(measured))}, not "
+                                     f"{labels(vocab, 'outcome', claim.outcome)}"))
+            outs = [o for o in rec.get("outcomes") or [] if o["outcome"] not in grading_rules.NON_EFFECT_OUTCOMES]
+        direction, why = _direction(outs)
+    return StudyFit(**base, evidence=True, differences=tuple(diffs), direction=direction,
+                direction_reason=why, notes=tuple(notes),
+                extra={"industry": row.get("industry_funded"), **study_columns(rec, vocab),
+                       "design_level": as_int(row.get("design_level"))})

@@ -1,0 +1,563 @@
+"""The screening log: imported records, decisions by stage, conflicts, agreement, study drafts.
+
+Layout of ``evidence/screening/`` (plain CSV under git; see its README.md):
+
+* ``records/<YYYY-MM-DD>-<NN>.csv`` — one file per import, never rewritten: one row per record
+  read (duplicates too), columns :data:`RECORD_COLUMNS`. Record ids (``R0001``…) run on across
+  imports.
+* ``decisions.csv`` — the decisions, one row each, appended (the file is rewritten atomically
+  with the new row at its end): columns :data:`DECISION_COLUMNS`.
+
+The rules are the tables below: stages and the decisions each allows, the controlled list of
+exclusion reasons, and how the decisions of one record at one stage become its status
+(:func:`final_decision`). Reading collects every problem (file, line, field, fix) at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..core.paths import VOCABULARY, default_path, screening_folder
+from ..core.values import missing, present
+from ..core.yamlio import atomic_write_bytes, describe_os_error, display_path, list_folder
+from ..errors import EvidenceError, Problem, UsageError
+
+# -- rules as data --------------------------------------------------------------------------
+STAGES: Mapping[str, str] = {
+    "duplicates": "duplicate check (a person confirms or rejects a possible duplicate)",
+    "title-abstract": "title and abstract screening",
+    "full-text": "full-text eligibility",
+}
+STAGE_ALIASES: Mapping[str, str] = {"ta": "title-abstract", "tiab": "title-abstract", "ft": "full-text",
+                                    "fulltext": "full-text", "dup": "duplicates", "duplicate": "duplicates"}
+DECISIONS: Mapping[str, tuple[str, ...]] = {
+    "duplicates": ("duplicate", "not-duplicate"),
+    "title-abstract": ("include", "exclude", "maybe"),
+    "full-text": ("include", "exclude", "not-retrieved"),
+}
+# title/abstract decisions that send a record on to full text
+PROCEEDS: frozenset[str] = frozenset({"include", "maybe"})
+# exclusion reasons: code → (label, stages where it may be given)
+REASONS: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "not-hair": ("not about hair or hair loss", ("title-abstract", "full-text")),
+    "no-vesicles": ("no vesicles or secretome (e.g. PRP alone, micrografts, whole cells)",
+                    ("title-abstract", "full-text")),
+    "no-hair-outcome": ("no hair-related outcome reported", ("title-abstract", "full-text")),
+    "no-data": ("editorial, comment, letter or news without data", ("title-abstract", "full-text")),
+    "duplicate-report": ("another report of a study already included", ("title-abstract", "full-text")),
+    "language": ("no translation available", ("title-abstract", "full-text")),
+    "other": ("other (the note says why)", ("title-abstract", "full-text")),
+}
+# (stage, decision) pairs that need a reason, and the ones that need `of`
+NEEDS_REASON: frozenset[tuple[str, str]] = frozenset({("full-text", "exclude")})
+NEEDS_OF: frozenset[tuple[str, str]] = frozenset({("duplicates", "duplicate")})
+
+RECORD_COLUMNS: tuple[str, ...] = (
+    "id", "database", "file", "position", "line", "title", "authors", "journal", "year", "volume",
+    "pages", "doi", "pmid", "abstract", "duplicate_of", "duplicate_reason", "in_evidence",
+    "evidence_reason", "check_with", "check_reason", "imported")
+RECORD_DTYPES: Mapping[str, str] = {c: "string" for c in RECORD_COLUMNS} | {
+    "position": "Int64", "line": "Int64", "year": "Int64"}
+DECISION_COLUMNS: tuple[str, ...] = ("record", "stage", "decision", "reason", "of", "reviewer", "date",
+                                     "final", "note")
+
+ID_RE = re.compile(r"^R(\d{4,})$")
+BATCH_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-\d{2}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def stage_name(value: str) -> str:
+    """Canonical stage from a name or alias ('ta' → 'title-abstract'); UsageError otherwise."""
+    v = (value or "").strip().casefold()
+    v = STAGE_ALIASES.get(v, v)
+    if v not in STAGES:
+        raise UsageError(f"unknown stage '{value}'; use {', '.join(STAGES)} (or ta, ft)")
+    return v
+
+
+def record_id(n: int) -> str:
+    return f"R{n:04d}"
+
+
+# -- the log ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement of two reviewers at one stage (Cohen's kappa from statsmodels)."""
+
+    stage: str
+    reviewers: tuple[str, str]
+    n: int                      # records both reviewers decided
+    observed: float | None      # proportion of agreement
+    kappa: float | None         # None when undefined (fewer than 2 records, or one category only)
+    low: float | None           # 95% confidence interval
+    high: float | None
+    table: pd.DataFrame         # rows: first reviewer's decision, columns: second's
+
+    def describe(self) -> str:
+        a, b = self.reviewers
+        if self.n == 0:
+            return f"{self.stage}: {a} and {b} have no record in common"
+        head = f"{self.stage}: {a} vs {b}, {self.n} records, agreement {self.observed:.0%}"
+        if self.kappa is None:
+            return head + ", kappa undefined (every decision in one category)"
+        return head + f", Cohen's kappa {self.kappa:.2f} (95% CI {self.low:.2f} to {self.high:.2f})"
+
+
+@dataclass(frozen=True)
+class Log:
+    """The screening log of one evidence folder, read and checked."""
+
+    root: str                    # the screening folder
+    records: pd.DataFrame        # every imported record (RECORD_COLUMNS + batch)
+    decisions: pd.DataFrame      # every decision (DECISION_COLUMNS + line)
+    problems: tuple[Problem, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<screening log {self.root}: {len(self.records)} records, {len(self.decisions)} decisions>"
+
+    # status ---------------------------------------------------------------------------------
+    def status(self) -> pd.DataFrame:
+        """One row a record: where it stands (removed before screening, each stage's outcome)."""
+        dec = self.decisions
+        groups = {k: g for k, g in dec.groupby(["record", "stage"], sort=False)} if len(dec) else {}
+        rows = []
+        for rec in self.records.itertuples(index=False):
+            rid = rec.id
+            dup = final_decision(groups.get((rid, "duplicates")))
+            removed, removed_by = None, None
+            if dup.decision == "duplicate":
+                removed = "in evidence" if not ID_RE.match(dup.of or "") else "duplicate"
+                removed_by = dup.of
+            elif dup.decision != "not-duplicate":
+                if _has(rec.duplicate_of):
+                    removed, removed_by = "duplicate", rec.duplicate_of
+                elif _has(rec.in_evidence):
+                    removed, removed_by = "in evidence", rec.in_evidence
+            ta = final_decision(groups.get((rid, "title-abstract"))) if removed is None else _NONE
+            ft = final_decision(groups.get((rid, "full-text"))) if ta.decision in PROCEEDS else _NONE
+            rows.append({"id": rid, "database": rec.database, "title": rec.title, "year": rec.year,
+                         "removed": removed, "removed_by": removed_by,
+                         "check_with": None if dup.decision else present(rec.check_with),
+                         "check_reason": None if dup.decision else present(rec.check_reason),
+                         "title_abstract": ta.label(removed is None),
+                         "title_abstract_reason": ta.reason,
+                         "full_text": ft.label(ta.decision in PROCEEDS), "full_text_reason": ft.reason})
+        cols = ["id", "database", "title", "year", "removed", "removed_by", "check_with", "check_reason",
+                "title_abstract", "title_abstract_reason", "full_text", "full_text_reason"]
+        out = pd.DataFrame(rows, columns=cols)
+        out["year"] = out["year"].astype("Int64")
+        return out
+
+    def conflicts(self, stage: str | None = None) -> pd.DataFrame:
+        """Records whose reviewers disagree (and no final decision settles it): one row a vote."""
+        stages = [stage_name(stage)] if stage else list(STAGES)
+        st = self.status()
+        rows = []
+        col = {"title-abstract": "title_abstract", "full-text": "full_text"}
+        for s in stages:
+            if s == "duplicates":
+                continue
+            ids = set(st.loc[st[col[s]] == "conflict", "id"])
+            votes = latest_votes(self.decisions[(self.decisions["stage"] == s)
+                                                & self.decisions["record"].isin(ids)])
+            for v in votes.itertuples(index=False):
+                rows.append({"record": v.record, "stage": s, "reviewer": v.reviewer,
+                             "decision": v.decision, "reason": v.reason, "date": v.date})
+        return pd.DataFrame(rows, columns=["record", "stage", "reviewer", "decision", "reason", "date"])
+
+    def reviewers(self, stage: str) -> list[str]:
+        d = self.decisions
+        return sorted(set(d.loc[(d["stage"] == stage) & (d["final"] != "yes"), "reviewer"]))
+
+    def agreement(self, stage: str = "title-abstract",
+                  reviewers: tuple[str, str] | None = None) -> Agreement:
+        """Cohen's kappa of two reviewers' latest decisions on the records both decided."""
+        import numpy as np
+
+        stage = stage_name(stage)
+        if reviewers is None:
+            found = self.reviewers(stage)
+            if len(found) != 2:
+                raise UsageError(f"{stage}: kappa needs two reviewers; found {len(found)} "
+                                 f"({', '.join(found) or 'none'}): name two with --reviewers A B")
+            reviewers = (found[0], found[1])
+        a, b = reviewers
+        votes = latest_votes(self.decisions[self.decisions["stage"] == stage])
+        va = votes[votes["reviewer"] == a].set_index("record")["decision"]
+        vb = votes[votes["reviewer"] == b].set_index("record")["decision"]
+        common = va.index.intersection(vb.index)
+        cats = [c for c in DECISIONS[stage] if c in set(va[common]) | set(vb[common])]
+        table = pd.crosstab(pd.Categorical(va[common], cats), pd.Categorical(vb[common], cats),
+                            rownames=[a], colnames=[b], dropna=False)
+        n = len(common)
+        if n == 0:
+            return Agreement(stage, (a, b), 0, None, None, None, None, table)
+        observed = float(np.trace(table.to_numpy())) / n
+        if len(cats) < 2 or n < 2:
+            return Agreement(stage, (a, b), n, observed, None, None, None, table)
+        import warnings
+
+        from statsmodels.stats.inter_rater import cohens_kappa
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = cohens_kappa(table.to_numpy())
+        return Agreement(stage, (a, b), n, observed, float(res.kappa), float(res["kappa_low"]),
+                         float(res["kappa_upp"]), table)
+
+    def agreements(self) -> list[Agreement]:
+        """Cohen's kappa at every stage screened by exactly two reviewers."""
+        return [self.agreement(s) for s in ("title-abstract", "full-text") if len(self.reviewers(s)) == 2]
+
+    def _repr_html_(self) -> str:
+        import html
+
+        st = self.status()
+        counts = {"records": len(st), "removed before screening": int(st["removed"].notna().sum()),
+                  "title/abstract pending or in conflict": int(st["title_abstract"].isin(
+                      ["pending", "conflict"]).sum()),
+                  "full text pending or in conflict": int(st["full_text"].isin(["pending", "conflict"]).sum()),
+                  "included": int((st["full_text"] == "include").sum())}
+        items = "".join(f"<li>{html.escape(k)}: {v}</li>" for k, v in counts.items())
+        return f"<p><b>Screening log</b> ({html.escape(self.root)})</p><ul>{items}</ul>"
+
+    def record(self, rid: str) -> Mapping[str, Any]:
+        hit = self.records[self.records["id"] == rid]
+        if hit.empty:
+            raise UsageError(f"no record '{rid}' in the screening log; `exoreview screen list` shows them")
+        return {k: (None if missing(v) else v) for k, v in hit.iloc[0].to_dict().items()}
+
+    def next_id(self) -> int:
+        nums = [int(m.group(1)) for m in (ID_RE.match(str(i)) for i in self.records["id"]) if m]
+        return max(nums, default=0) + 1
+
+
+@dataclass(frozen=True)
+class Final:
+    decision: str | None = None   # None: no decision yet
+    conflict: bool = False
+    reason: str | None = None
+    of: str | None = None
+
+    def label(self, applies: bool = True) -> str | None:
+        if not applies:
+            return None
+        if self.conflict:
+            return "conflict"
+        return self.decision or "pending"
+
+
+_NONE = Final()
+
+
+def latest_votes(decisions: pd.DataFrame) -> pd.DataFrame:
+    """Each reviewer's latest non-final decision per record and stage (later rows win)."""
+    votes = decisions[decisions["final"] != "yes"]
+    return votes.drop_duplicates(["record", "stage", "reviewer"], keep="last")
+
+
+def final_decision(rows: pd.DataFrame | None) -> Final:
+    """The outcome of one record at one stage.
+
+    1. The latest row marked ``final: yes`` (a resolution) decides.
+    2. Otherwise each reviewer's latest decision counts: if they agree, that is the outcome
+       (one reviewer alone decides too); at title/abstract, include and maybe together send the
+       record on as ``maybe`` (full text will tell); any other disagreement is a conflict.
+    """
+    if rows is None or rows.empty:
+        return _NONE
+    finals = rows[rows["final"] == "yes"]
+    if not finals.empty:
+        r = finals.iloc[-1]
+        return Final(r["decision"], False, present(r["reason"]), present(r["of"]))
+    votes = rows.drop_duplicates(["reviewer"], keep="last")
+    kinds = set(votes["decision"])
+    if len(kinds) == 1:
+        if kinds == {"duplicate"} and len(set(votes["of"])) > 1:
+            return Final(None, True)   # duplicates of different records
+        r = votes.iloc[-1]
+        return Final(r["decision"], False, present(r["reason"]), present(r["of"]))
+    if kinds <= PROCEEDS:
+        return Final("maybe")
+    return Final(None, True)
+
+
+def _has(v: Any) -> bool:
+    return present(v) is not None
+
+
+# -- reading ---------------------------------------------------------------------------------
+def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) -> Log:
+    """Read ``<evidence>/screening/``; with `strict`, any problem raises one EvidenceError."""
+    root = screening_folder(evidence if evidence is not None else default_path())
+    problems: list[Problem] = []
+    frames = []
+    seen: dict[str, str] = {}
+    files = _record_files(root, problems)  # None: screening/ itself is a file or unreadable
+    for path in files or []:
+        rows = _read_csv(path, RECORD_COLUMNS, problems)
+        shown = display_path(path)
+        if not BATCH_RE.match(path.stem):
+            problems.append(Problem(shown, None, "", "a records file is named <YYYY-MM-DD>-<NN>.csv "
+                                    "(written by `exoreview import`)", "bad-name"))
+        for line, row in rows:
+            _check_record_row(row, shown, line, seen, problems)
+            row["batch"] = path.stem
+        frames.extend(row for _line, row in rows)
+    records = pd.DataFrame(frames, columns=[*RECORD_COLUMNS, "batch"])
+    for col, dtype in RECORD_DTYPES.items():
+        if dtype == "Int64":
+            records[col] = pd.to_numeric(records[col].replace("", None), errors="coerce").astype("Int64")
+        else:
+            records[col] = records[col].replace("", None).astype("string")
+    known = set(records["id"].dropna())
+    for rec in records.itertuples(index=False):
+        if _has(rec.duplicate_of) and rec.duplicate_of not in known:
+            problems.append(Problem(f"{display_path(root / 'records' / (rec.batch + '.csv'))}", None,
+                                    "duplicate_of", f"{rec.id} is a duplicate of '{rec.duplicate_of}', "
+                                    "which is in no records file", "dangling-reference"))
+    dpath = root / "decisions.csv"
+    drows = (_read_csv(dpath, DECISION_COLUMNS, problems)
+             if files is not None and _exists(dpath, problems) else [])
+    shown = display_path(dpath)
+    for line, row in drows:
+        _check_decision_row(row, shown, line, known, problems)
+        row["line"] = line
+    decisions = pd.DataFrame([r for _l, r in drows], columns=[*DECISION_COLUMNS, "line"])
+    for col in DECISION_COLUMNS:
+        decisions[col] = decisions[col].fillna("").astype(str)
+    decisions["line"] = decisions["line"].astype("Int64")
+    log = Log(display_path(root), records, decisions, tuple(problems))
+    if strict and problems:
+        raise EvidenceError(problems)
+    return log
+
+
+def _unreadable(path: Path, err: OSError) -> Problem:
+    what, fix = describe_os_error(err)
+    return Problem(display_path(path), None, "", f"cannot read the file: {what}; {fix}", "unreadable")
+
+
+def _exists(path: Path, problems: list[Problem]) -> bool:
+    """Whether `path` exists; a path that cannot even be looked at is a problem, not 'missing'."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return False
+    except OSError as err:
+        problems.append(_unreadable(path, err))
+        return False
+    return True
+
+
+def _record_files(root: Path, problems: list[Problem]) -> list[Path] | None:
+    """records/*.csv of the screening folder (none when missing). A screening/ or records/ that
+    is a file, or that cannot be read, is a problem (never an empty log: ids would restart);
+    None when it is screening/ itself (so decisions.csv is not reported again)."""
+    folder_ = root / "records"
+    for path, name in ((root, "screening"), (folder_, "records")):
+        names = list_folder(path, problems, must_be=f"{name}/ must be a folder (see screening/README.md)")
+        if names is None:
+            return None if path == root else []
+    return sorted(folder_ / n for n in names if n.endswith(".csv"))
+
+
+def _read_csv(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> list[tuple[int, dict]]:
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        problems.append(_unreadable(path, err))
+        return []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        problems.append(Problem(shown, raw[:err.start].count(b"\n") + 1, "", "not UTF-8; save the file "
+                                "as UTF-8", "not-utf8"))
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        problems.append(Problem(shown, 1, "", f"empty; the first line names the columns: "
+                                f"{','.join(columns)}", "empty-file"))
+        return []
+    except csv.Error as err:
+        problems.append(Problem(shown, 1, "", f"CSV error: {err}", "csv-syntax"))
+        return []
+    missing = [c for c in columns if c not in header]
+    unknown = [c for c in header if c not in columns]
+    if missing or unknown:
+        what = "; ".join(filter(None, [f"missing column(s) {', '.join(missing)}" if missing else "",
+                                       f"unknown column(s) {', '.join(unknown)}" if unknown else ""]))
+        problems.append(Problem(shown, 1, "", f"{what}; the columns are {','.join(columns)}",
+                                "bad-columns"))
+        return []
+    out = []
+    line = 2
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            problems.append(Problem(shown, line, "", f"CSV error: {err}", "csv-syntax"))
+            break
+        if any(c.strip() for c in row):
+            if len(row) != len(header):
+                problems.append(Problem(shown, line, "", f"{len(row)} values for {len(header)} columns; "
+                                        "quote values that hold commas", "bad-row"))
+            else:
+                out.append((line, {h: (v if v != "" else None) for h, v in zip(header, row)}))
+        line = reader.line_num + 1
+    return out
+
+
+def _check_record_row(row: dict, path: str, line: int, seen: dict[str, str],
+                      problems: list[Problem]) -> None:
+    rid = row.get("id") or ""
+    if not ID_RE.match(rid):
+        problems.append(Problem(path, line, "id", f"'{rid}' is not a record id (R0001, R0002, ...)", "bad-id"))
+    elif rid in seen:
+        problems.append(Problem(path, line, "id", f"{rid} is also in {seen[rid]}; ids are unique across "
+                                "imports", "duplicate-id"))
+    else:
+        seen[rid] = path
+    if not row.get("title"):
+        problems.append(Problem(path, line, "title", "a record needs a title", "missing-value"))
+    for col in ("year", "position", "line"):
+        v = row.get(col)
+        if v is not None and not str(v).isdigit():
+            problems.append(Problem(path, line, col, f"expected a whole number, found {v!r}", "wrong-type"))
+
+
+def _check_decision_row(row: dict, path: str, line: int, known: set[str], problems: list[Problem]) -> None:
+    def bad(field: str, message: str, code: str) -> None:
+        problems.append(Problem(path, line, field, message, code))
+
+    rid = row.get("record") or ""
+    if rid not in known:
+        bad("record", f"'{rid}' is not a record of the screening log (records/*.csv); `exoreview screen "
+            "list` shows the ids", "dangling-reference")
+    stage = row.get("stage") or ""
+    if stage not in STAGES:
+        bad("stage", f"'{stage}' is not a stage; use {', '.join(STAGES)}", "bad-choice")
+        return
+    decision = row.get("decision") or ""
+    if decision not in DECISIONS[stage]:
+        bad("decision", f"'{decision}' is not a {stage} decision; use {', '.join(DECISIONS[stage])}",
+            "bad-choice")
+    reason = row.get("reason")
+    if reason:
+        if reason not in REASONS:
+            bad("reason", f"'{reason}' is not an exclusion reason; use {', '.join(REASONS)}", "bad-choice")
+        elif stage not in REASONS[reason][1]:
+            bad("reason", f"'{reason}' is not a reason at {stage}", "bad-choice")
+        elif decision != "exclude":
+            bad("reason", "only an exclusion takes a reason; put other remarks in note", "bad-choice")
+    elif (stage, decision) in NEEDS_REASON:
+        bad("reason", f"a {stage} exclusion needs a reason: {', '.join(REASONS)}", "missing-value")
+    if (stage, decision) in NEEDS_OF and not row.get("of"):
+        bad("of", "a duplicate needs `of`: the record id or study key it duplicates", "missing-value")
+    if not (row.get("reviewer") or "").strip():
+        bad("reviewer", "who decided? give a name or initials", "missing-value")
+    date = row.get("date") or ""
+    try:
+        ok = bool(DATE_RE.match(date)) and dt.date.fromisoformat(date) is not None
+    except ValueError:
+        ok = False
+    if not ok:
+        bad("date", f"expected a date as YYYY-MM-DD, found {date!r}", "bad-date")
+    if (row.get("final") or "") not in ("", "yes"):
+        bad("final", f"final is 'yes' (a resolution) or empty, found {row['final']!r}", "bad-choice")
+
+
+# -- writing ---------------------------------------------------------------------------------
+def csv_text(rows: Iterable[Mapping[str, Any]], columns: tuple[str, ...], *, header: bool = True) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if header:
+        w.writerow(columns)
+    for r in rows:
+        w.writerow(["" if missing(r.get(c)) else r.get(c) for c in columns])
+    return buf.getvalue()
+
+
+def write_batch(evidence: str | os.PathLike, records: pd.DataFrame, *, date: dt.date | None = None) -> Path:
+    """Write one import as ``records/<date>-<NN>.csv`` (a new file; atomic)."""
+    day = (date or dt.date.today()).isoformat()
+    target = screening_folder(evidence) / "records"
+    n = 1
+    while (target / f"{day}-{n:02d}.csv").exists():
+        n += 1
+    path = target / f"{day}-{n:02d}.csv"
+    text = csv_text(records.to_dict("records"), RECORD_COLUMNS)
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def decide(evidence: str | os.PathLike, records: Iterable[str], *, stage: str, decision: str,
+           reviewer: str, reason: str | None = None, of: str | None = None, note: str | None = None,
+           final: bool = False, date: str | dt.date | None = None) -> Log:
+    """Append one decision per record to ``decisions.csv`` after checking every one; returns the
+    new log. Any problem (unknown record, a decision the stage does not take, a full-text decision
+    for a record not sent on from title/abstract) raises before anything is written."""
+    stage = stage_name(stage)
+    if not (Path(evidence) / VOCABULARY).is_file():
+        raise UsageError(f"{display_path(evidence)} is not an evidence folder (no vocabulary.yaml); "
+                         "pass --evidence DIR")
+    log = read_log(evidence)
+    day = date.isoformat() if isinstance(date, dt.date) else (date or dt.date.today().isoformat())
+    st = log.status().set_index("id")
+    problems: list[Problem] = []
+    rows = []
+    known = set(log.records["id"].dropna())
+    for rid in records:
+        row = {"record": rid, "stage": stage, "decision": decision, "reason": reason or "", "of": of or "",
+               "reviewer": (reviewer or "").strip(), "date": day, "final": "yes" if final else "",
+               "note": note or ""}
+        found: list[Problem] = []
+        _check_decision_row(row, "", 0, known, found)
+        problems.extend(Problem("", None, p.field, f"{rid}: {p.message}", p.code) for p in found)
+        if rid in known:
+            why = _not_open(st.loc[rid], stage)
+            if why:
+                problems.append(Problem("", None, "record", f"{rid}: {why}", "not-open"))
+        rows.append(row)
+    if stage == "duplicates" and of and of not in known and not _study_exists(evidence, of):
+        problems.append(Problem("", None, "of", f"'{of}' is neither a record id nor a study key "
+                                "in evidence/studies/", "dangling-reference"))
+    if problems:
+        raise EvidenceError(problems)
+    path = screening_folder(evidence) / "decisions.csv"
+    old = path.read_bytes() if path.is_file() else b""
+    if old and not old.endswith(b"\n"):
+        old += b"\n"
+    new = csv_text(rows, DECISION_COLUMNS, header=not old).encode("utf-8")
+    atomic_write_bytes(path, old + new, overwrite=True)
+    return read_log(evidence)
+
+
+def _not_open(st: pd.Series, stage: str) -> str | None:
+    if stage == "duplicates":
+        return None
+    if _has(st["removed"]):
+        return (f"was removed before screening ({st['removed']}: {st['removed_by']}); run "
+                f"`exoreview screen duplicate {st.name} --not-duplicate` first if that is wrong")
+    if stage == "full-text" and st["title_abstract"] not in PROCEEDS:
+        return (f"title/abstract outcome is '{st['title_abstract']}'; a full-text decision needs "
+                "include or maybe there first")
+    return None
+
+
+def _study_exists(evidence: str | os.PathLike, key: str) -> bool:
+    return (Path(evidence) / "studies" / f"{key}.yaml").is_file()
