@@ -13,6 +13,8 @@ import keyword
 import sys
 from collections.abc import Sequence
 
+from .core.paths import require_folder
+from .core.yamlio import os_error_line
 from .errors import EvidenceError, ExoreviewError, UsageError
 
 # subcommand → module in exoreview.commands (each has HELP, add_arguments(parser), run(args))
@@ -65,7 +67,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     name = _name(args)
     try:
         if name not in NO_EVIDENCE_CHECK:
-            from .core.paths import require_folder
 
             require_folder(args.evidence)  # missing, a file, unreadable, not an evidence folder
         return int(args._run(args) or 0)
@@ -85,7 +86,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as err:  # a path of the user's that cannot be read or written: one line, exit 2
-        from .core.yamlio import os_error_line
 
         print(f"exoreview {name}: {os_error_line(err)}", file=sys.stderr)
         return 2

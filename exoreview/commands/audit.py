@@ -6,6 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
+from ..core.evidence import load
+from ..core.yamlio import display_path, os_error_line
+from ..errors import UsageError
+
 HELP = ("audit a text: are its references real and on topic, do its claims say what the evidence "
         "shows, and where does it overreach?")
 
@@ -16,10 +20,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
     from ..appraisal.audit import audit, read_text_file
-    from ..errors import UsageError
-    from ..core.evidence import load
-    from ..core.yamlio import display_path, os_error_line
 
     try:  # missing, unreadable, or a part of the path is a file: one line saying what to do
         with Path(args.file).open("rb"):

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+from collections import Counter
+
+from ..core.evidence import load
+from ..errors import UsageError
 
 HELP = "grade claims against the evidence: verdict, certainty and five reasoned GRADE domains"
 
@@ -15,15 +20,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import UsageError
-    from ..core.evidence import load
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
     from ..appraisal.grade import assess_all
 
     ev = load(args.evidence)
     unknown = [k for k in args.claims if k not in ev.claim_records]
     if unknown:
-        import difflib
-
         tips = []
         for k in unknown:
             near = difflib.get_close_matches(k, list(ev.claim_records), n=1)
@@ -37,7 +39,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"no claims in {ev.root}/claims/")
         return 0
     print("\n\n".join(a.to_text() for a in assessments))
-    from collections import Counter
 
     counts = Counter(a.verdict for a in assessments)
     print(f"\n{len(assessments)} claims: " + ", ".join(f"{n} {v}" for v, n in sorted(counts.items())))

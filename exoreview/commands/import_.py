@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
+from pathlib import Path
+
+from ..core.paths import folder_problems
+from ..core.yamlio import display_path, os_error_line
+from ..errors import EvidenceError, UsageError
 
 HELP = ("import search exports (PubMed MEDLINE, RIS, BibTeX, CSV) into the screening log, "
         "de-duplicated against each other, earlier imports and the evidence")
@@ -21,8 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import EvidenceError, UsageError
-    from ..core.paths import folder_problems
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
     from ..screening.importer import import_records
 
     if bad := [line for f in args.files if (line := _path_problem(f))]:
@@ -52,11 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _path_problem(file: str) -> str | None:
     """What is wrong with one FILE argument (missing, a folder, unreadable), with the fix; or None."""
-    import os
-    import stat
-    from pathlib import Path
 
-    from ..core.yamlio import display_path, os_error_line
 
     path = Path(file).expanduser()
     try:
@@ -71,8 +73,6 @@ def _path_problem(file: str) -> str | None:
 
 
 def _text(batch, path, dry_run: bool) -> str:
-    from ..core.yamlio import display_path
-
     lines = [f.describe() for f in batch.files]
     lines.append(batch.describe())
     r = batch.records

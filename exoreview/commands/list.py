@@ -7,6 +7,10 @@ import json
 import shutil
 import sys
 
+from ..core.evidence import load
+from ..core.filters import FIELDS, Filter
+from ..core.values import neutralized
+
 HELP = "list the studies a filter keeps (the same Filter the notebooks use)"
 
 COLUMNS = ("key", "year", "citation", "cell_source", "vesicle_term", "tier", "species",
@@ -14,8 +18,6 @@ COLUMNS = ("key", "year", "citation", "cell_source", "vesicle_term", "tier", "sp
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ..core.filters import FIELDS
-
     for f in FIELDS:
         if f.kind == "terms":
             p.add_argument(f.flag, dest=f.name, action="append", metavar="TERM", help=f.help)
@@ -39,20 +41,17 @@ def _year(text: str) -> int:
 
 
 def filter_from_args(args: argparse.Namespace):
-    from ..core.filters import FIELDS, Filter
-
     return Filter(**{f.name: getattr(args, f.name) for f in FIELDS
                      if getattr(args, f.name, None) is not None})
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.evidence import load
-
     ev = load(args.evidence)
     spec = filter_from_args(args).resolved(ev.vocabulary)
     sub = spec.apply(ev)
     table = sub.studies[list(COLUMNS)]
     if args.out:
+        # the stage's modules load when the command runs: the CLI builds every command's parser at start
         from ..views.export import write_table
 
         path = write_table(sub.studies, args.out, caption=f"exoreview studies: {spec.describe()}")
@@ -62,8 +61,6 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"filter": spec.describe(), "count": len(rows), "studies": rows}, indent=2,
                          ensure_ascii=False))
     elif args.format == "csv":
-        from ..core.values import neutralized
-
         sys.stdout.write(neutralized(table).to_csv(index=False))
     else:
         print(_text_table(table))

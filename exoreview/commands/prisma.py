@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
+
+from ..core.yamlio import display_path
 
 HELP = "the PRISMA 2020 flow counts from the screening log; --out draws the diagram (PNG, SVG, PDF)"
 
@@ -15,19 +18,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ..screening.prisma import counts
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
     from ..screening.log import read_log
+    from ..screening.prisma import counts
 
     c = counts(read_log(args.evidence))
     if args.out:
+        # the stage's modules load when the command runs: the CLI builds every command's parser at start
         import matplotlib
 
         matplotlib.use("Agg")
+        # the stage's modules load when the command runs: the CLI builds every command's parser at start
         from ..views.export import save_figure
         from ..views.prisma import flow_diagram
-        from ..core.yamlio import display_path
 
         out = Path(args.out)
         stem = out.with_suffix("") if out.suffix.lower() in {".png", ".svg", ".pdf"} else out

@@ -5,20 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..core.evidence import load
+from ..core.rob_tools import TOOLS
+
 HELP = ("risk of bias (RoB 2, ROBINS-I, JBI, SYRCLE) and EV reporting (MISEV items) of every "
         "study")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ..core.rob_tools import TOOLS
-
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text: one line a study; json: the full item tables")
     p.add_argument("--tool", choices=list(TOOLS), help="only studies assessed with this tool")
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.evidence import load
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
     from ..appraisal.quality import summary, to_json
 
     ev = load(args.evidence)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..core.yamlio import display_path
+from ..errors import UsageError
+
 HELP = "build the meeting report: reports/index.html (self-contained, offline) and reports/figures/"
 
 
@@ -19,9 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import UsageError
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
     from ..app.report import build
-    from ..core.yamlio import display_path
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")

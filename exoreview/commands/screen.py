@@ -6,6 +6,9 @@ import argparse
 import json
 import sys
 
+from ..core.values import neutralized
+from ..core.yamlio import display_path
+
 HELP = ("screen imported records: record decisions by stage, list conflicts, Cohen's kappa, "
         "write a draft study file for an included record")
 
@@ -73,7 +76,9 @@ _STATUS_COL = {"title-abstract": "title_abstract", "full-text": "full_text"}
 
 
 def _list(args) -> int:
-    from ..screening.log import read_log, stage_name
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
+    from ..screening.log import read_log
+    from ..screening.rules import stage_name
 
     st = read_log(args.evidence).status()
     if args.stage:
@@ -90,8 +95,6 @@ def _list(args) -> int:
     if args.format == "json":
         print(json.dumps(json.loads(st.to_json(orient="records")), indent=2, ensure_ascii=False))
     elif args.format == "csv":
-        from ..core.values import neutralized
-
         sys.stdout.write(neutralized(st).to_csv(index=False))
     else:
         for r in st.itertuples(index=False):
@@ -105,7 +108,8 @@ def _list(args) -> int:
 
 
 def _decide(args) -> int:
-    from ..screening.log import decide
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
+    from ..screening.decisions import decide
 
     log = decide(args.evidence, args.records, stage=args.stage, decision=args.decision,
                  reviewer=args.reviewer, reason=args.reason, note=args.note, final=args.final,
@@ -115,7 +119,8 @@ def _decide(args) -> int:
 
 
 def _duplicate(args) -> int:
-    from ..screening.log import decide
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
+    from ..screening.decisions import decide
 
     decision = "not-duplicate" if args.not_duplicate else "duplicate"
     log = decide(args.evidence, args.records, stage="duplicates", decision=decision, of=args.of,
@@ -125,7 +130,8 @@ def _duplicate(args) -> int:
 
 
 def _report(log, records, stage) -> None:
-    from ..screening.log import stage_name
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
+    from ..screening.rules import stage_name
 
     st = log.status().set_index("id")
     col = _STATUS_COL.get(stage_name(stage))
@@ -137,6 +143,7 @@ def _report(log, records, stage) -> None:
 
 
 def _conflicts(args) -> int:
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
     from ..screening.log import read_log
 
     c = read_log(args.evidence).conflicts(args.stage)
@@ -153,6 +160,7 @@ def _conflicts(args) -> int:
 
 
 def _kappa(args) -> int:
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
     from ..screening.log import read_log
 
     ag = read_log(args.evidence).agreement(args.stage, tuple(args.reviewers) if args.reviewers else None)
@@ -168,8 +176,8 @@ def _kappa(args) -> int:
 
 
 def _make_study(args) -> int:
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
     from ..screening.drafts import make_study
-    from ..core.yamlio import display_path
 
     path = make_study(args.evidence, args.record, key=args.key)
     print(f"wrote {display_path(path)}: a draft; fill verified_at, confidence, publication_status and "
@@ -178,7 +186,8 @@ def _make_study(args) -> int:
 
 
 def _reasons(args) -> int:
-    from ..screening.log import REASONS
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
+    from ..screening.rules import REASONS
 
     for code, (label, stages) in REASONS.items():
         print(f"{code:18} {label}  [{', '.join(stages)}]")

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from ..core.validate import validate
+
 HELP = "check every evidence file; print a summary, or every problem as path:line: field: message"
 
 
@@ -15,8 +17,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.validate import validate
-
     report = validate(args.dir or args.evidence)
     if args.format == "json":
         print(json.dumps({"valid": report.ok, "counts": report.counts,

@@ -28,8 +28,9 @@ from ..core.validate import read_vocabulary
 from ..core.values import neutralized, present
 from ..core.yamlio import display_path
 from ..errors import Problem, UsageError
+from .decisions import write_batch
 from .dedupe import dedupe, evidence_index
-from .log import read_log, write_batch
+from .log import read_log
 from .records import FileReport, read_files, records_table
 from .tags import FACETS, as_json, suggest
 

@@ -17,76 +17,37 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import os
-import re
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ..core.paths import VOCABULARY, default_path, screening_folder
+from ..core.paths import default_path, screening_folder
 from ..core.values import missing, present
-from ..core.yamlio import atomic_write_bytes, describe_os_error, display_path, list_folder
+from ..core.yamlio import describe_os_error, display_path, list_folder
 from ..errors import EvidenceError, Problem, UsageError
-
-# -- rules as data --------------------------------------------------------------------------
-STAGES: Mapping[str, str] = {
-    "duplicates": "duplicate check (a person confirms or rejects a possible duplicate)",
-    "title-abstract": "title and abstract screening",
-    "full-text": "full-text eligibility",
-}
-STAGE_ALIASES: Mapping[str, str] = {"ta": "title-abstract", "tiab": "title-abstract", "ft": "full-text",
-                                    "fulltext": "full-text", "dup": "duplicates", "duplicate": "duplicates"}
-DECISIONS: Mapping[str, tuple[str, ...]] = {
-    "duplicates": ("duplicate", "not-duplicate"),
-    "title-abstract": ("include", "exclude", "maybe"),
-    "full-text": ("include", "exclude", "not-retrieved"),
-}
-# title/abstract decisions that send a record on to full text
-PROCEEDS: frozenset[str] = frozenset({"include", "maybe"})
-# exclusion reasons: code → (label, stages where it may be given)
-REASONS: Mapping[str, tuple[str, tuple[str, ...]]] = {
-    "not-hair": ("not about hair or hair loss", ("title-abstract", "full-text")),
-    "no-vesicles": ("no vesicles or secretome (e.g. PRP alone, micrografts, whole cells)",
-                    ("title-abstract", "full-text")),
-    "no-hair-outcome": ("no hair-related outcome reported", ("title-abstract", "full-text")),
-    "no-data": ("editorial, comment, letter or news without data", ("title-abstract", "full-text")),
-    "duplicate-report": ("another report of a study already included", ("title-abstract", "full-text")),
-    "language": ("no translation available", ("title-abstract", "full-text")),
-    "other": ("other (the note says why)", ("title-abstract", "full-text")),
-}
-# (stage, decision) pairs that need a reason, and the ones that need `of`
-NEEDS_REASON: frozenset[tuple[str, str]] = frozenset({("full-text", "exclude")})
-NEEDS_OF: frozenset[tuple[str, str]] = frozenset({("duplicates", "duplicate")})
-
-RECORD_COLUMNS: tuple[str, ...] = (
-    "id", "database", "file", "position", "line", "title", "authors", "journal", "year", "volume",
-    "pages", "doi", "pmid", "abstract", "duplicate_of", "duplicate_reason", "in_evidence",
-    "evidence_reason", "check_with", "check_reason", "imported")
-RECORD_DTYPES: Mapping[str, str] = {c: "string" for c in RECORD_COLUMNS} | {
-    "position": "Int64", "line": "Int64", "year": "Int64"}
-DECISION_COLUMNS: tuple[str, ...] = ("record", "stage", "decision", "reason", "of", "reviewer", "date",
-                                     "final", "note")
-
-ID_RE = re.compile(r"^R(\d{4,})$")
-BATCH_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-\d{2}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def stage_name(value: str) -> str:
-    """Canonical stage from a name or alias ('ta' → 'title-abstract'); UsageError otherwise."""
-    v = (value or "").strip().casefold()
-    v = STAGE_ALIASES.get(v, v)
-    if v not in STAGES:
-        raise UsageError(f"unknown stage '{value}'; use {', '.join(STAGES)} (or ta, ft)")
-    return v
-
-
-def record_id(n: int) -> str:
-    return f"R{n:04d}"
+from .rules import (
+    BATCH_RE,
+    DATE_RE,
+    DECISION_COLUMNS,
+    DECISIONS,
+    ID_RE,
+    NEEDS_OF,
+    NEEDS_REASON,
+    PROCEEDS,
+    REASONS,
+    RECORD_COLUMNS,
+    RECORD_DTYPES,
+    STAGES,
+    stage_name,
+)
 
 
 # -- the log ---------------------------------------------------------------------------------
@@ -182,8 +143,6 @@ class Log:
     def agreement(self, stage: str = "title-abstract",
                   reviewers: tuple[str, str] | None = None) -> Agreement:
         """Cohen's kappa of two reviewers' latest decisions on the records both decided."""
-        import numpy as np
-
         stage = stage_name(stage)
         if reviewers is None:
             found = self.reviewers(stage)
@@ -205,9 +164,7 @@ class Log:
         observed = float(np.trace(table.to_numpy())) / n
         if len(cats) < 2 or n < 2:
             return Agreement(stage, (a, b), n, observed, None, None, None, table)
-        import warnings
-
-        from statsmodels.stats.inter_rater import cohens_kappa
+        from statsmodels.stats.inter_rater import cohens_kappa  # heavy: loaded only for kappa
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -220,8 +177,6 @@ class Log:
         return [self.agreement(s) for s in ("title-abstract", "full-text") if len(self.reviewers(s)) == 2]
 
     def _repr_html_(self) -> str:
-        import html
-
         st = self.status()
         counts = {"records": len(st), "removed before screening": int(st["removed"].notna().sum()),
                   "title/abstract pending or in conflict": int(st["title_abstract"].isin(
@@ -331,7 +286,7 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) 
              if files is not None and _exists(dpath, problems) else [])
     shown = display_path(dpath)
     for line, row in drows:
-        _check_decision_row(row, shown, line, known, problems)
+        check_decision_row(row, shown, line, known, problems)
         row["line"] = line
     decisions = pd.DataFrame([r for _l, r in drows], columns=[*DECISION_COLUMNS, "line"])
     for col in DECISION_COLUMNS:
@@ -441,7 +396,7 @@ def _check_record_row(row: dict, path: str, line: int, seen: dict[str, str],
             problems.append(Problem(path, line, col, f"expected a whole number, found {v!r}", "wrong-type"))
 
 
-def _check_decision_row(row: dict, path: str, line: int, known: set[str], problems: list[Problem]) -> None:
+def check_decision_row(row: dict, path: str, line: int, known: set[str], problems: list[Problem]) -> None:
     def bad(field: str, message: str, code: str) -> None:
         problems.append(Problem(path, line, field, message, code))
 
@@ -482,82 +437,3 @@ def _check_decision_row(row: dict, path: str, line: int, known: set[str], proble
         bad("final", f"final is 'yes' (a resolution) or empty, found {row['final']!r}", "bad-choice")
 
 
-# -- writing ---------------------------------------------------------------------------------
-def csv_text(rows: Iterable[Mapping[str, Any]], columns: tuple[str, ...], *, header: bool = True) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    if header:
-        w.writerow(columns)
-    for r in rows:
-        w.writerow(["" if missing(r.get(c)) else r.get(c) for c in columns])
-    return buf.getvalue()
-
-
-def write_batch(evidence: str | os.PathLike, records: pd.DataFrame, *, date: dt.date | None = None) -> Path:
-    """Write one import as ``records/<date>-<NN>.csv`` (a new file; atomic)."""
-    day = (date or dt.date.today()).isoformat()
-    target = screening_folder(evidence) / "records"
-    n = 1
-    while (target / f"{day}-{n:02d}.csv").exists():
-        n += 1
-    path = target / f"{day}-{n:02d}.csv"
-    text = csv_text(records.to_dict("records"), RECORD_COLUMNS)
-    return atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def decide(evidence: str | os.PathLike, records: Iterable[str], *, stage: str, decision: str,
-           reviewer: str, reason: str | None = None, of: str | None = None, note: str | None = None,
-           final: bool = False, date: str | dt.date | None = None) -> Log:
-    """Append one decision per record to ``decisions.csv`` after checking every one; returns the
-    new log. Any problem (unknown record, a decision the stage does not take, a full-text decision
-    for a record not sent on from title/abstract) raises before anything is written."""
-    stage = stage_name(stage)
-    if not (Path(evidence) / VOCABULARY).is_file():
-        raise UsageError(f"{display_path(evidence)} is not an evidence folder (no vocabulary.yaml); "
-                         "pass --evidence DIR")
-    log = read_log(evidence)
-    day = date.isoformat() if isinstance(date, dt.date) else (date or dt.date.today().isoformat())
-    st = log.status().set_index("id")
-    problems: list[Problem] = []
-    rows = []
-    known = set(log.records["id"].dropna())
-    for rid in records:
-        row = {"record": rid, "stage": stage, "decision": decision, "reason": reason or "", "of": of or "",
-               "reviewer": (reviewer or "").strip(), "date": day, "final": "yes" if final else "",
-               "note": note or ""}
-        found: list[Problem] = []
-        _check_decision_row(row, "", 0, known, found)
-        problems.extend(Problem("", None, p.field, f"{rid}: {p.message}", p.code) for p in found)
-        if rid in known:
-            why = _not_open(st.loc[rid], stage)
-            if why:
-                problems.append(Problem("", None, "record", f"{rid}: {why}", "not-open"))
-        rows.append(row)
-    if stage == "duplicates" and of and of not in known and not _study_exists(evidence, of):
-        problems.append(Problem("", None, "of", f"'{of}' is neither a record id nor a study key "
-                                "in evidence/studies/", "dangling-reference"))
-    if problems:
-        raise EvidenceError(problems)
-    path = screening_folder(evidence) / "decisions.csv"
-    old = path.read_bytes() if path.is_file() else b""
-    if old and not old.endswith(b"\n"):
-        old += b"\n"
-    new = csv_text(rows, DECISION_COLUMNS, header=not old).encode("utf-8")
-    atomic_write_bytes(path, old + new, overwrite=True)
-    return read_log(evidence)
-
-
-def _not_open(st: pd.Series, stage: str) -> str | None:
-    if stage == "duplicates":
-        return None
-    if _has(st["removed"]):
-        return (f"was removed before screening ({st['removed']}: {st['removed_by']}); run "
-                f"`exoreview screen duplicate {st.name} --not-duplicate` first if that is wrong")
-    if stage == "full-text" and st["title_abstract"] not in PROCEEDS:
-        return (f"title/abstract outcome is '{st['title_abstract']}'; a full-text decision needs "
-                "include or maybe there first")
-    return None
-
-
-def _study_exists(evidence: str | os.PathLike, key: str) -> bool:
-    return (Path(evidence) / "studies" / f"{key}.yaml").is_file()

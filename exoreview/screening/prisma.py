@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from .log import PROCEEDS, REASONS, Log
+from .log import Log
+from .rules import PROCEEDS, REASONS
 
 
 @dataclass(frozen=True)

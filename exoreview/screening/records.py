@@ -18,7 +18,7 @@ from tqdm import tqdm
 from ..core.yamlio import display_path
 from ..errors import Problem, UsageError
 from . import readers
-from .log import RECORD_COLUMNS, RECORD_DTYPES, record_id
+from .rules import RECORD_COLUMNS, RECORD_DTYPES, record_id
 
 FORMATS = readers.FORMATS
 FORMAT_NAMES = {"medline": "MEDLINE", "ris": "RIS", "bibtex": "BibTeX", "csv": "CSV"}

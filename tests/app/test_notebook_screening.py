@@ -12,7 +12,7 @@ from conftest import EVIDENCE, EXHIBIT, NOTEBOOKS
 
 from exoreview.app.notebook import mime_outputs, outputs
 from exoreview.screening.importer import import_records
-from exoreview.screening.log import decide
+from exoreview.screening.decisions import decide
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 

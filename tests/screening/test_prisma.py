@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from exoreview.cli import main
 from exoreview.screening.drafts import make_study
 from exoreview.screening.importer import import_records
-from exoreview.screening.log import decide, read_log
+from exoreview.screening.decisions import decide
+from exoreview.screening.log import read_log
 from exoreview.screening.prisma import counts
 from exoreview.views.prisma import ARROWS, BOXES, flow_diagram
 
@@ -150,7 +151,8 @@ DECISION = st.sampled_from([
                 max_size=40))
 def test_boxes_always_add_up_whatever_the_log(imported, rows):
     """Any valid decisions log, in any order, gives boxes that add up."""
-    from exoreview.screening.log import DECISION_COLUMNS, csv_text
+    from exoreview.screening.decisions import csv_text
+    from exoreview.screening.rules import DECISION_COLUMNS
 
     log_rows = [{"record": f"R{i:04d}", "stage": stage, "decision": d, "reason": reason, "of": of,
                  "reviewer": who, "date": "2025-01-01", "final": "yes" if final else "", "note": ""}

@@ -16,7 +16,9 @@ from exoreview.core.validate import validate
 from exoreview.errors import EvidenceError, UsageError
 from exoreview.screening.drafts import make_study, study_key
 from exoreview.screening.importer import import_records
-from exoreview.screening.log import DECISION_COLUMNS, Final, decide, final_decision, read_log, stage_name
+from exoreview.screening.decisions import decide
+from exoreview.screening.log import Final, final_decision, read_log
+from exoreview.screening.rules import DECISION_COLUMNS, stage_name
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 
