@@ -18,7 +18,8 @@ from .core.yamlio import os_error_line
 from .errors import EvidenceError, ExoreviewError, UsageError
 
 # subcommand → module in exoreview.commands (each has HELP, add_arguments(parser), run(args))
-COMMANDS: tuple[str, ...] = ("validate", "list", "quality", "report", "import", "screen", "prisma", "grade", "audit")
+COMMANDS: tuple[str, ...] = ("validate", "list", "quality", "effects", "report", "import", "screen", "prisma", "grade",
+                             "audit")
 
 # commands that do not need a readable evidence folder up front: `validate` reports a missing
 # folder as a problem (exit 1); `screen reasons` prints a fixed list

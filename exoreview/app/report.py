@@ -34,8 +34,8 @@ from tqdm.auto import tqdm
 
 from .. import __version__
 from ..core.evidence import load
-from ..core.paths import default_path, require_folder
 from ..core.filters import Filter
+from ..core.paths import default_path, require_folder
 from ..core.yamlio import (
     atomic_write_bytes,
     atomic_write_text,
@@ -45,8 +45,8 @@ from ..core.yamlio import (
 )
 from ..errors import ExoreviewError, UsageError
 from ..views import tables
-from ..views.figures import VIEWS, describe
 from ..views.export import figure_metadata, guard_target
+from ..views.figures import VIEWS, describe
 from .notebook import NotebookError, execute
 
 REPORT_TIMEOUT = 300       # seconds a notebook cell may run

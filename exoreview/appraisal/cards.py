@@ -46,7 +46,9 @@ def card_html(a: Any, *, max_studies: int = 12) -> str:
         f"{' (starts ' + e(a.start) + ')' if a.start else ''}</p>"
         f"<ul>{''.join(f'<li>{e(r)}</li>' for r in a.reasons)}</ul>"
         f"<p><small>{e(facts)}</small></p>"
-        f'<table class="exoreview-domains">{rows}</table>'
+        + (f'<p class="exoreview-reading-note"><small>⚠ {e(a.reading_note)}</small></p>'
+           if getattr(a, "reading_note", None) else "")
+        + f'<table class="exoreview-domains">{rows}</table>'
         f"{studies('supporting', a.supporting)}{studies('contradicting', a.contradicting)}"
         f"{studies('bordering', a.bordering)}</div>")
 

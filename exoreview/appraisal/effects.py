@@ -1,24 +1,23 @@
-"""Effect sizes and random-effects pooling, computed only from numbers a study reports.
+"""Effect sizes, computed only from numbers a study reports.
 
-- :func:`mean_difference` and :func:`hedges_g` (statsmodels' ``effectsize_smd``: bias-corrected
-  standardized mean difference) for two groups with means, SDs and n;
-  :func:`mean_change` for a single arm reporting the mean change, its SD and n.
-- :func:`study_effects` reads ``Evidence.outcomes`` and returns what can honestly be computed,
-  plus one row for every outcome with numbers that cannot be turned into an effect size and why
-  (no SD is ever imputed).
-- :func:`pool` combines comparable estimates with statsmodels' ``combine_effects``
-  (DerSimonian–Laird τ², truncated at zero), and adds I² and the Higgins–Thompson–Spiegelhalter
-  prediction interval; :func:`pool_comparable` refuses to mix outcomes, units, designs or
-  effect measures and says when fewer than two comparable studies exist.
+- Two arms (an intervention arm against the control arm of the same outcome): the mean difference
+  and Hedges' g (statsmodels' ``effectsize_smd``: the bias-corrected standardised mean difference).
+- One arm measured before and after: the mean change with its SD and n.
+- An arm's SD is taken as reported, or derived with the Cochrane Handbook's formulas (section
+  6.5.2.2): from a standard error, SD = SE × √n; from a confidence interval of a mean,
+  SD = √n × (upper − lower) / (2 × t), t from n − 1 degrees of freedom when n < 60 (the
+  Handbook's small-sample rule), else from the normal distribution (3.92 for 95 %). The effect
+  says when one was used.
+- Nothing is imputed: medians stay medians, a mean without any measure of spread gives no effect,
+  and every outcome with numbers that gives none is listed with the reason.
 
-statsmodels is imported inside the two functions that use it (it takes about a second to import;
-the CLI and the dashboard load this module without needing it).
+Pooling is :mod:`exoreview.appraisal.pooling`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,21 +25,22 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-MIN_STUDIES = 2        # pooling needs at least two comparable estimates
-MIN_STUDIES_PI = 3     # the prediction interval needs k - 2 >= 1 degrees of freedom
+from ..core.evidence import Evidence
+from ..core.values import missing
 
-# What an outcome row must report for each kind of effect (first rule that fits wins).
-EFFECT_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("mean change", "single arm: mean change from baseline with its SD and n",
-     ("change", "change_sd", "n")),
-)
-# Why an outcome with numbers gives no effect size (checked in this order).
-NOT_COMPUTABLE: tuple[tuple[str, str], ...] = (
-    ("median", "medians reported, not means: no mean difference or SMD can be formed"),
-    ("percent only", "percent changes without SDs or n"),
-    ("no sd", "means without an SD or SE: no confidence interval can be formed (no SD is imputed)"),
-    ("other", "the numbers reported do not define an effect size"),
-)
+LARGE_SAMPLE = 60      # Cochrane 6.5.2.2: below this many per group, use t rather than 1.96
+MIN_ARM_N = 2          # an arm needs two participants or animals for an SD to mean anything
+
+# Why an outcome with numbers gives no effect size (the first that applies is given).
+NOT_COMPUTABLE: Mapping[str, str] = {
+    "median": "medians reported, not means: no mean difference or SMD is formed from medians",
+    "no control": "arms without a control arm (placebo, vehicle, untreated): no two-arm effect",
+    "no spread": "a mean without an SD, SE or confidence interval: no SD is imputed",
+    "no n": "an arm without its number of participants or animals",
+    "percent only": "percent changes without SDs or n",
+    "change no sd": "a mean change without its SD or n: no confidence interval can be formed",
+    "other": "the numbers reported do not define an effect size",
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,38 @@ class Estimate:
         return math.sqrt(self.variance)
 
 
+# --- standard deviations from what a study reports ------------------------------------------------
+def sd_from_se(se: float, n: int) -> float:
+    """Cochrane Handbook 6.5.2.2: SD = SE × √n."""
+    return se * math.sqrt(n)
+
+
+def sd_from_ci(low: float, high: float, n: int, *, level: float = 95.0) -> float:
+    """Cochrane Handbook 6.5.2.2: SD = √n × (upper − lower) / (2 × t), with t from the t distribution
+    on n − 1 degrees of freedom when n < 60, else from the normal distribution (3.92 for 95 %)."""
+    tail = (1 - level / 100) / 2
+    q = stats.t.isf(tail, n - 1) if n < LARGE_SAMPLE else stats.norm.isf(tail)
+    return math.sqrt(n) * (high - low) / (2 * q)
+
+
+def arm_sd(arm: Mapping[str, Any]) -> tuple[float | None, str]:
+    """(SD, how it was obtained) for one arm, or (None, why not)."""
+    n = arm.get("n")
+    if not missing(arm.get("sd")):
+        return float(arm["sd"]), "SD as reported"
+    if missing(n):
+        return None, NOT_COMPUTABLE["no n"]
+    if not missing(arm.get("se")):
+        return sd_from_se(float(arm["se"]), int(n)), "SD from the SE (SE × √n, Cochrane 6.5.2.2)"
+    if not missing(arm.get("ci_low")) and not missing(arm.get("ci_high")):
+        level = 95.0 if missing(arm.get("ci_level")) else float(arm["ci_level"])
+        how = "t" if int(n) < LARGE_SAMPLE else "normal"
+        return (sd_from_ci(float(arm["ci_low"]), float(arm["ci_high"]), int(n), level=level),
+                f"SD from the {level:g}% CI ({how} quantile, Cochrane 6.5.2.2)")
+    return None, NOT_COMPUTABLE["no spread"]
+
+
+# --- estimators -----------------------------------------------------------------------------------
 def mean_difference(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int,
                     *, alpha: float = 0.05) -> Estimate:
     """Raw mean difference (group 1 − group 2) with a normal-approximation CI."""
@@ -79,201 +111,153 @@ def hedges_g(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: in
 
 def mean_change(change: float, sd: float, n: int, *, alpha: float = 0.05) -> Estimate:
     """Single-arm mean change with a t-based CI (n − 1 df); variance SD²/n for pooling."""
-    if n < 2:
+    if n < MIN_ARM_N:
         raise ValueError("a mean change needs n >= 2 for a confidence interval")
     se = sd / math.sqrt(n)
     t = stats.t.isf(alpha / 2, n - 1)
     return Estimate(change, se ** 2, change - t * se, change + t * se)
 
 
-# --------------------------------------------------------------------------------------------
-def _present(row: dict[str, Any], name: str) -> bool:
-    v = row.get(name)
-    if v is None:
-        return False
-    try:
-        return not math.isnan(float(v))
-    except (TypeError, ValueError):
-        return False
-
-
-def _why_not(row: dict[str, Any]) -> str:
-    if str(row.get("summary") or "") == "median":
-        return NOT_COMPUTABLE[0][1]
-    has_pct = _present(row, "change_pct") or _present(row, "control_change_pct")
-    has_abs = any(_present(row, c) for c in ("change", "baseline", "value", "control_change"))
-    if has_pct and not has_abs:
-        return NOT_COMPUTABLE[1][1]
-    if has_abs and not _present(row, "change_sd"):
-        return NOT_COMPUTABLE[2][1]
-    return NOT_COMPUTABLE[3][1]
-
-
-EFFECT_COLUMNS = ["study", "label", "outcome", "measure", "kind", "design", "unit", "timepoint",
-                  "n", "estimate", "variance", "se", "ci_low", "ci_high", "numbers"]
+# --- effects of the evidence ----------------------------------------------------------------------
+EFFECT_COLUMNS = ["study", "label", "outcome", "measure", "kind", "design", "evidence", "unit", "timepoint",
+                  "n", "estimate", "variance", "se", "ci_low", "ci_high", "numbers", "conversion", "source",
+                  "pooled", "note"]
 SKIPPED_COLUMNS = ["study", "outcome", "measure", "numbers", "reason"]
 
 
-def study_effects(ev, *, alpha: float = 0.05):
-    """(effects, skipped): effect sizes computable from the outcomes table, and every outcome
-    with effect numbers that could not be used, with the reason."""
-    numbers = ["baseline", "value", "change", "change_sd", "control_change", "change_pct",
-               "control_change_pct", "n", "p_value"]
+def study_effects(ev: Evidence, *, alpha: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(effects, not computed): every effect size the reported numbers give (two-arm mean
+    differences and Hedges' g; single-arm mean changes), and every outcome with numbers that gives
+    none, with the reason."""
     studies = ev.studies.set_index("key")
-    rows, skipped = [], []
+    arms = {key: grp.sort_values("arm").to_dict("records")
+            for key, grp in ev.arms.groupby(["study", "index"], sort=False)}
+    rows: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
     for row in ev.outcomes.to_dict("records"):
-        given = {c: row[c] for c in numbers if _present(row, c)}
+        srow = studies.loc[row["study"]]
+        base = {"study": row["study"], "label": _label(srow, row["study"]), "outcome": str(row["outcome"]),
+                "measure": row["measure"], "evidence": "people" if bool(srow["human"]) else "animals or cells",
+                "timepoint": row.get("timepoint"), "source": row.get("effect_source") or row.get("source")}
+        outcome_arms = arms.get((row["study"], row["index"]), [])
+        if outcome_arms:
+            found, why = _two_arm(outcome_arms, row, base, alpha)
+            rows += found
+            if why:
+                skipped.append({**_skip(base, outcome_arms), "reason": why})
+            continue
+        given = {c: row[c] for c in ("baseline", "value", "change", "change_sd", "control_change", "change_pct",
+                                     "control_change_pct", "n", "p_value") if not missing(row.get(c))}
         if not given:
             continue
         shown = ", ".join(f"{k} {_fmt(v)}" for k, v in given.items())
-        if str(row.get("summary") or "mean") != "median" and all(
-                _present(row, c) for c in EFFECT_RULES[0][2]) and not _present(row, "control_change"):
-            n = int(row["n"])
-            if n >= 2:
-                est = mean_change(float(row["change"]), float(row["change_sd"]), n, alpha=alpha)
-                srow = studies.loc[row["study"]]
-                rows.append({"study": row["study"], "label": _label(srow, row["study"]),
-                             "outcome": str(row["outcome"]), "measure": row["measure"],
-                             "kind": "mean change", "design": "single arm",
-                             "unit": row.get("unit"), "timepoint": row.get("timepoint"), "n": n,
-                             "estimate": est.value, "variance": est.variance, "se": est.se,
-                             "ci_low": est.ci_low, "ci_high": est.ci_high, "numbers": shown})
-                continue
-        skipped.append({"study": row["study"], "outcome": str(row["outcome"]),
-                        "measure": row["measure"], "numbers": shown, "reason": _why_not(row)})
-    return (pd.DataFrame(rows, columns=EFFECT_COLUMNS),
-            pd.DataFrame(skipped, columns=SKIPPED_COLUMNS))
+        single = (str(row.get("summary") or "mean") != "median" and all(c in given for c in ("change", "change_sd", "n"))
+                  and "control_change" not in given and int(given["n"]) >= MIN_ARM_N)
+        if single:
+            est = mean_change(float(given["change"]), float(given["change_sd"]), int(given["n"]), alpha=alpha)
+            rows.append({**base, "kind": "mean change", "design": "single arm", "unit": row.get("unit"),
+                         "n": str(int(given["n"])), **_estimate(est), "numbers": shown, "conversion": None,
+                         "pooled": True, "note": "within-group change from baseline: no control"})
+            continue
+        skipped.append({"study": row["study"], "outcome": base["outcome"], "measure": row["measure"],
+                        "numbers": shown, "reason": _why_not(row)})
+    return pd.DataFrame(rows, columns=EFFECT_COLUMNS), pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
 
 
-def _label(srow, key: str) -> str:
+def _two_arm(arms: list[dict[str, Any]], row: Mapping[str, Any], base: dict[str, Any],
+             alpha: float) -> tuple[list[dict[str, Any]], str | None]:
+    controls = [a for a in arms if a["role"] == "control"]
+    interventions = [a for a in arms if a["role"] == "intervention"]
+    if not controls or not interventions:
+        return [], NOT_COMPUTABLE["no control"]
+    control = controls[0]
+    if missing(control.get("mean")):
+        return [], NOT_COMPUTABLE["median" if not missing(control.get("median")) else "other"]
+    sd_c, how_c = arm_sd(control)
+    if sd_c is None:
+        return [], how_c
+    out: list[dict[str, Any]] = []
+    why = None
+    for k, arm in enumerate(interventions):
+        if missing(arm.get("mean")):
+            why = NOT_COMPUTABLE["median" if not missing(arm.get("median")) else "other"]
+            continue
+        sd_i, how_i = arm_sd(arm)
+        if sd_i is None:
+            why = how_i
+            continue
+        n_i, n_c = int(arm["n"]), int(control["n"])
+        if min(n_i, n_c) < MIN_ARM_N:
+            why = NOT_COMPUTABLE["no n"]
+            continue
+        numbers = (f"{arm['label']}: mean {_fmt(arm['mean'])}, SD {sd_i:.3g}, n {n_i}; {control['label']}: "
+                   f"mean {_fmt(control['mean'])}, SD {sd_c:.3g}, n {n_c}")
+        conversions = sorted({h for h in (how_i, how_c) if h != "SD as reported"})
+        note = ("paired arms (the same people or animals): analysed as independent groups, which "
+                "overstates the variance (conservative); the within-pair correlation is not reported"
+                if row.get("paired") is True else None)
+        if k:
+            note = "; ".join(x for x in (note, "shares the control arm with another intervention arm: not pooled")
+                             if x)
+        common = {**base, "design": "two arms", "n": f"{n_i} vs {n_c}", "numbers": numbers,
+                  "conversion": "; ".join(conversions) or None, "pooled": k == 0, "note": note}
+        md = mean_difference(float(arm["mean"]), sd_i, n_i, float(control["mean"]), sd_c, n_c, alpha=alpha)
+        g = hedges_g(float(arm["mean"]), sd_i, n_i, float(control["mean"]), sd_c, n_c, alpha=alpha)
+        out.append({**common, "kind": "mean difference", "unit": row.get("unit"), **_estimate(md)})
+        out.append({**common, "kind": "Hedges' g", "unit": None, **_estimate(g)})
+    return out, (why if not out else None)
+
+
+def _estimate(est: Estimate) -> dict[str, float]:
+    return {"estimate": est.value, "variance": est.variance, "se": est.se, "ci_low": est.ci_low,
+            "ci_high": est.ci_high}
+
+
+def _skip(base: Mapping[str, Any], arms: list[dict[str, Any]]) -> dict[str, Any]:
+    shown = "; ".join(f"{a['label']} ({a['role']}): " + ", ".join(
+        f"{k} {_fmt(a[k])}" for k in ("n", "mean", "sd", "se", "ci_low", "ci_high", "median", "q1", "q3", "events")
+        if not missing(a.get(k))) for a in arms)
+    return {"study": base["study"], "outcome": base["outcome"], "measure": base["measure"], "numbers": shown}
+
+
+def _why_not(row: Mapping[str, Any]) -> str:
+    present = [c for c in ("change", "baseline", "value", "control_change") if not missing(row.get(c))]
+    if str(row.get("summary") or "") == "median":
+        return NOT_COMPUTABLE["median"]
+    if not present and any(not missing(row.get(c)) for c in ("change_pct", "control_change_pct")):
+        return NOT_COMPUTABLE["percent only"]
+    if not missing(row.get("change")) or not missing(row.get("control_change")):
+        return NOT_COMPUTABLE["change no sd"]
+    if present:
+        return NOT_COMPUTABLE["no spread"]
+    return NOT_COMPUTABLE["other"]
+
+
+def studies_without_numbers(ev: Evidence, effects: pd.DataFrame, skipped: pd.DataFrame) -> pd.DataFrame:
+    """Primary studies with results that gave no effect and no numbers, and why (what was read)."""
+    st = ev.studies
+    primary = st[st["has_results"].fillna(False).to_numpy(dtype=bool)
+                 & ~st["tier"].isin(["narrative review", "systematic review"]).to_numpy(dtype=bool)]
+    known = set(effects["study"]) | set(skipped["study"])
+    rows = []
+    for r in primary.itertuples():
+        if r.key in known:
+            continue
+        level = str(r.extraction_level)
+        why = ("full text read: no numbers printed in the text, tables or legends" if level == "full text"
+               else f"{level} only: no per-arm numbers were read (the full text was not available)")
+        rows.append({"study": r.key, "design": r.tier, "extraction_level": level, "reason": why})
+    return pd.DataFrame(rows, columns=["study", "design", "extraction_level", "reason"])
+
+
+def _label(srow: Any, key: str) -> str:
     first = srow.get("first_author")
     year = srow.get("year")
-    if first is None or (isinstance(first, float) and math.isnan(first)) or str(first) == "<NA>":
+    if missing(first):
         return key
-    try:
-        y = int(year)
-    except (TypeError, ValueError):
-        y = None
-    return f"{str(first).split()[0]} {y if y else 'n.d.'}"
+    return f"{str(first).split()[0]} {int(year) if not missing(year) else 'n.d.'}"
 
 
 def _fmt(v: Any) -> str:
     f = float(v)
     return str(int(f)) if f.is_integer() else f"{f:g}"
-
-
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Pooled:
-    """A random-effects meta-analysis (DerSimonian–Laird) of k comparable estimates."""
-
-    k: int
-    method: str
-    estimate: float
-    se: float
-    ci_low: float
-    ci_high: float
-    tau2: float
-    i2: float                  # percent
-    q: float
-    q_df: int
-    q_p: float
-    pi_low: float | None       # None when k < 3
-    pi_high: float | None
-    fixed_estimate: float
-    fixed_ci: tuple[float, float]
-    weights: tuple[float, ...]  # random-effects weights, percent, in input order
-    labels: tuple[str, ...]
-
-    def describe(self) -> str:
-        pi = (f"; 95% prediction interval {self.pi_low:.2f} to {self.pi_high:.2f}"
-              if self.pi_low is not None else "; no prediction interval (fewer than 3 studies)")
-        return (f"random effects ({self.method}), k = {self.k}: {self.estimate:.2f} "
-                f"(95% CI {self.ci_low:.2f} to {self.ci_high:.2f}); tau² = {self.tau2:.3g}, "
-                f"I² = {self.i2:.0f}%, Q = {self.q:.2f} (df {self.q_df}, p = {self.q_p:.3g}){pi}")
-
-
-def pool(estimates: Sequence[float], variances: Sequence[float], labels: Sequence[str] | None = None,
-         *, alpha: float = 0.05) -> Pooled:
-    """DerSimonian–Laird random-effects pooling via statsmodels' ``combine_effects``.
-
-    τ² is truncated at zero (statsmodels' one-step estimate can be negative when Q < k − 1;
-    the truncated DL estimate then equals the fixed-effect result). I² = max(0, (Q − df)/Q).
-    The prediction interval follows Higgins, Thompson & Spiegelhalter (2009):
-    μ ± t(k−2) · sqrt(τ² + SE(μ)²), for k ≥ 3.
-    """
-    from statsmodels.stats.meta_analysis import combine_effects  # heavy: imported where used
-
-    eff = np.asarray(estimates, dtype=float)
-    var = np.asarray(variances, dtype=float)
-    k = len(eff)
-    if k < MIN_STUDIES:
-        raise ValueError(f"pooling needs at least {MIN_STUDIES} estimates, got {k}")
-    if len(var) != k or np.any(~np.isfinite(var)) or np.any(var <= 0):
-        raise ValueError("every estimate needs a positive, finite variance")
-    res = combine_effects(eff, var, method_re="dl", use_t=False, alpha=alpha)
-    z = stats.norm.isf(alpha / 2)
-    if res.tau2 > 0:
-        tau2, mu, se = float(res.tau2), float(res.mean_effect_re), float(res.sd_eff_w_re)
-        w = 1.0 / (var + tau2)
-    else:
-        tau2, mu, se = 0.0, float(res.mean_effect_fe), float(res.sd_eff_w_fe)
-        w = 1.0 / var
-    q, df = float(res.q), k - 1
-    i2 = max(0.0, (q - df) / q) * 100 if q > 0 else 0.0
-    pi_low = pi_high = None
-    if k >= MIN_STUDIES_PI:
-        t = stats.t.isf(alpha / 2, k - 2)
-        half = t * math.sqrt(tau2 + se ** 2)
-        pi_low, pi_high = mu - half, mu + half
-    fe, fe_se = float(res.mean_effect_fe), float(res.sd_eff_w_fe)
-    return Pooled(k=k, method="DerSimonian-Laird", estimate=mu, se=se, ci_low=mu - z * se,
-                  ci_high=mu + z * se, tau2=tau2, i2=i2, q=q, q_df=df,
-                  q_p=float(stats.chi2.sf(q, df)), pi_low=pi_low, pi_high=pi_high,
-                  fixed_estimate=fe, fixed_ci=(fe - z * fe_se, fe + z * fe_se),
-                  weights=tuple(float(x) for x in 100 * w / w.sum()),
-                  labels=tuple(labels) if labels is not None else tuple(str(i) for i in range(k)))
-
-
-COMPARABLE_BY = ("outcome", "kind", "design", "unit")
-
-
-@dataclass(frozen=True)
-class Synthesis:
-    """What can be said about one group of comparable effects."""
-
-    group: dict[str, Any]
-    k: int
-    pooled: Pooled | None
-    reason: str | None           # why not pooled
-
-    def describe(self) -> str:
-        what = ", ".join(f"{v}" for v in self.group.values() if v is not None)
-        if self.pooled is None:
-            return f"{what}: {self.reason}"
-        return f"{what}: {self.pooled.describe()}"
-
-
-def comparable_groups(effects) -> list[tuple[dict[str, Any], Any]]:
-    """Split effects into groups that may be pooled: same outcome, effect kind, design and unit."""
-    if effects.empty:
-        return []
-    keyed = effects.assign(**{c: effects[c].astype("string").fillna("not stated") for c in COMPARABLE_BY})
-    return [(dict(zip(COMPARABLE_BY, key if isinstance(key, tuple) else (key,))),
-             effects.loc[grp.index]) for key, grp in keyed.groupby(list(COMPARABLE_BY), sort=True)]
-
-
-def pool_comparable(effects, *, alpha: float = 0.05) -> list[Synthesis]:
-    """Pool each comparable group with at least two studies; say why the others are not pooled."""
-    out = []
-    for group, grp in comparable_groups(effects):
-        k = grp["study"].nunique()
-        if k < MIN_STUDIES or len(grp) != k:
-            reason = (f"not pooled: {k} stud{'y' if k == 1 else 'ies'} with a computable estimate "
-                      f"(pooling needs at least {MIN_STUDIES} comparable studies)"
-                      if k < MIN_STUDIES else "not pooled: a study contributes more than one estimate")
-            out.append(Synthesis(group, k, None, reason))
-            continue
-        out.append(Synthesis(group, k, pool(grp["estimate"], grp["variance"], grp["label"], alpha=alpha),
-                             None))
-    return out

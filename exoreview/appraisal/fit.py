@@ -235,4 +235,5 @@ def fit_study(claim: Claim, row: Mapping[str, Any], rec: Mapping[str, Any], voca
     return StudyFit(**base, evidence=True, differences=tuple(diffs), direction=direction,
                 direction_reason=why, notes=tuple(notes),
                 extra={"industry": row.get("industry_funded"), **study_columns(rec, vocab),
+                       "extraction_level": (rec.get("extraction") or {}).get("level"),
                        "design_level": as_int(row.get("design_level"))})

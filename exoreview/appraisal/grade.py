@@ -9,6 +9,7 @@ All rules are tables in :mod:`exoreview.appraisal.grading_rules`; this module on
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +59,17 @@ class Assessment:
     animals: int = 0
     species: tuple[str, ...] = ()
     body: str = "none"  # direct | indirect | none
+    reading: tuple[tuple[str, int], ...] = ()   # (text read, studies) over the body of evidence
+
+    @property
+    def reading_note(self) -> str | None:
+        """One line when the body of evidence was mostly read from less than the full text."""
+        total = sum(n for _level, n in self.reading)
+        full = dict(self.reading).get("full text", 0)
+        if not total or full * 2 > total:
+            return None
+        return (f"mostly abstract-level: {full} of {total} studies in the body read in full text; risk of "
+                "bias, EV characterisation and effect sizes could not be judged for the others")
 
     def domain(self, name: str) -> Domain:
         return next(d for d in self.domains if d.name == name)
@@ -74,6 +86,7 @@ class Assessment:
                         "bordering": [r.key for r in self.bordering]},
             "reasons": list(self.reasons), "start": self.start, "start_reason": self.start_reason,
             "upgrade": {"rating": self.upgrade.rating, "reason": self.upgrade.reason},
+            "reading": dict(self.reading), "reading_note": self.reading_note,
             "strongest_design": self.strongest_design, "participants": self.participants,
             "animals": self.animals, "species": list(self.species),
             "study_reasons": {r.key: r.reason for r in roles},
@@ -84,6 +97,8 @@ class Assessment:
                  f"  verdict: {self.verdict}   certainty: {self.certainty or '—'}"
                  + (f" (starts {self.start}: {self.start_reason})" if self.start else "")]
         lines += [f"  because: {r}" for r in self.reasons]
+        if self.reading_note:
+            lines.append(f"  note: {self.reading_note}")
         for d in self.domains:
             lines.append(f"  {d.name}: {d.rating}: {d.reason}")
         lines.append(f"  upgrade: {self.upgrade.rating}: {self.upgrade.reason}")
@@ -240,7 +255,8 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
         animals=sum(f.animals or 0 for f in assessed if not f.human),
         species=tuple(vocab["species"].label(s) for s in
                       dict.fromkeys(s for f in assessed for s in f.species)),
-        body=kind)
+        body=kind,
+        reading=tuple(Counter(str(f.extra.get("extraction_level")) for f in assessed).most_common()))
 
 def _verdict(claim: Claim, kind: str, level: str | None, body: Sequence[StudyFit],
              supporting: Sequence[StudyRole], contradicting: Sequence[StudyRole],

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.extraction import absent, not_extracted
+
 MISEV = ("Théry C et al. Minimal information for studies of extracellular vesicles 2018 (MISEV2018). "
          "J Extracell Vesicles 2018;7:1535750; Welsh JA et al. MISEV2023. J Extracell Vesicles "
          "2024;13:e12404")
@@ -65,13 +67,19 @@ DOSE_UNITS: tuple[tuple[str, str], ...] = (
     ("volume or concentration only", r"\b\d[\d.,]*\s*(ml|mL|µl|μl|%)"),
 )
 EXOSOME_TERMS = frozenset({"exosome", "engineered exosome"})
+# item → the fact (a not_reported entry) whose absence it is
+ITEM_FACT: dict[str, str] = {
+    "isolation_method": "isolation", "isolation_specificity": "isolation", "particle_count": "characterization",
+    "imaging": "characterization", "transmembrane_marker": "characterization", "cytosolic_marker": "characterization",
+    "negative_marker": "characterization", "dose_reported": "dose", "dose_in_particles": "dose",
+}
 
 
 @dataclass(frozen=True)
 class EvItem:
     item: str
     label: str
-    reported: bool | None        # None: not applicable
+    reported: bool | None        # True, False (the text read does not report it), None (not extracted)
     detail: str
 
 
@@ -90,20 +98,36 @@ class EvReport:
 
     @property
     def max(self) -> int | None:
+        """Items assessed: reported or not reported (an item not extracted is not counted)."""
         return sum(i.reported is not None for i in self.items) if self.applicable else None
+
+    @property
+    def unassessed(self) -> tuple[str, ...]:
+        """Items not extracted: the text that would say was not read."""
+        return tuple(i.item for i in self.items if i.reported is None)
+
+    def shown(self) -> str:
+        """'4/6 (4 not extracted)' or '3/10': score over the items assessed."""
+        if not self.applicable:
+            return "n/a"
+        tail = f" ({len(self.unassessed)} not extracted)" if self.unassessed else ""
+        return f"{self.score}/{self.max}{tail}"
 
     def flags(self) -> list[str]:
         """Short warnings for tables and grading reasons."""
         if not self.applicable:
             return []
         out = []
-        if not self.dose_comparable:
+        state = {i.item: i.reported for i in self.items}
+        if self.dose_comparable is False:
             out.append("dose not comparable (" + (self.dose_unit or "not reported") + ")")
-        got = {i.item for i in self.items if i.reported}
-        if not {"transmembrane_marker", "cytosolic_marker", "negative_marker"} & got:
+        markers = [state[m] for m in ("transmembrane_marker", "cytosolic_marker", "negative_marker")]
+        if not any(markers) and None not in markers:
             out.append("no EV marker reported")
-        if "vesicle_term_justified" not in got:
+        if state["vesicle_term_justified"] is False:
             out.append("'exosome' not justified by the methods reported")
+        if self.unassessed:
+            out.append(f"{len(self.unassessed)} of {len(self.items)} items not extracted (methods not read)")
         return out
 
 
@@ -164,7 +188,29 @@ def ev_reporting(rec: Mapping[str, Any], vocab) -> EvReport:
     else:
         ok, detail = True, "generic term used: " + ", ".join(vocab["vesicle_term"].label(v) for v in isolated)
     found["vesicle_term_justified"] = (ok, detail)
-    items = tuple(EvItem(i, label, found[i][0], found[i][1]) for i, label in EV_ITEMS)
-    return EvReport(key, True, "", items, unit, unit == "particles")
+    reported = {}
+    for item, (hit, detail) in found.items():   # an item not found: not reported, or not extracted
+        if hit:
+            reported[item] = (True, detail)
+        elif item == "dose_in_particles" and found["dose_reported"][0]:
+            reported[item] = (False, detail)       # the dose read shows its unit
+        elif item == "isolation_specificity" and found["isolation_method"][0]:
+            reported[item] = (False, detail)       # the method read shows its specificity
+        elif item == "vesicle_term_justified":
+            continue
+        else:
+            seen = absent(rec, ITEM_FACT[item])
+            reported[item] = (seen, detail if seen is False else not_extracted(rec))
+    if not found["vesicle_term_justified"][0]:
+        needed = [reported[m][0] for m in ("transmembrane_marker", "cytosolic_marker", "negative_marker")]
+        sizing = [reported[m][0] for m in ("particle_count", "imaging")]
+        unknown = None in needed or (True not in sizing and None in sizing)
+        reported["vesicle_term_justified"] = ((None, not_extracted(rec)) if unknown
+                                              else found["vesicle_term_justified"])
+    else:
+        reported["vesicle_term_justified"] = found["vesicle_term_justified"]
+    items = tuple(EvItem(i, label, reported[i][0], reported[i][1]) for i, label in EV_ITEMS)
+    return EvReport(key, True, "", items, unit, unit == "particles" if unit != "not reported"
+                    or absent(rec, "dose") is False else None)
 
 

@@ -32,7 +32,7 @@ def rob_table(ev: Evidence, tool: str | None = None) -> pd.DataFrame:
     rows = []
     for row, rec in records(ev):
         a = assess_rob(rec, ev.vocabulary)
-        if not a.assessed or (tool and a.tool != tool):
+        if not a.items or (tool and a.tool != tool):
             continue
         for it in a.items:
             rows.append({"study": a.study, "citation": row["citation"], "tool": a.tool,
@@ -67,13 +67,15 @@ def summary(ev: Evidence) -> pd.DataFrame:
     for row, rec in records(ev):
         a, r = study_quality(rec, ev.vocabulary)
         rows.append({"study": a.study, "citation": row["citation"], "design": row["design"],
-                     "rob_tool": a.tool, "rob_overall": a.overall, "rob_cross_tool": a.cross_tool,
-                     "rob_note": a.why, "ev_score": r.score, "ev_max": r.max,
+                     "extraction_level": row["extraction_level"], "rob_tool": a.tool, "rob_overall": a.overall, "rob_cross_tool": a.cross_tool,
+                     "rob_note": a.why, "ev_score": r.score, "ev_max": r.max, "ev_shown": r.shown(),
+                     "ev_not_extracted": ", ".join(r.unassessed) or None,
                      "dose_unit": r.dose_unit, "dose_comparable": r.dose_comparable,
                      "ev_flags": "; ".join(r.flags()) or None, "ev_note": r.why or None})
-    df = pd.DataFrame(rows, columns=["study", "citation", "design", "rob_tool", "rob_overall",
-                                     "rob_cross_tool", "rob_note", "ev_score", "ev_max", "dose_unit",
-                                     "dose_comparable", "ev_flags", "ev_note"])
+    df = pd.DataFrame(rows, columns=["study", "citation", "design", "extraction_level", "rob_tool",
+                                     "rob_overall", "rob_cross_tool", "rob_note", "ev_score", "ev_max",
+                                     "ev_shown", "ev_not_extracted", "dose_unit", "dose_comparable",
+                                     "ev_flags", "ev_note"])
     for c in ("ev_score", "ev_max"):
         df[c] = df[c].astype("Int64")
     df["dose_comparable"] = df["dose_comparable"].astype("boolean")
@@ -86,9 +88,14 @@ def to_json(ev: Evidence) -> list[dict[str, Any]]:
     for row, rec in records(ev):
         a, r = study_quality(rec, ev.vocabulary)
         out.append({
-            "study": a.study, "design": row["design"], "rob_tool": a.tool, "rob_overall": a.overall,
+            "study": a.study, "design": row["design"],
+            "extraction": {"level": row["extraction_level"], "source": row["extraction_source"]},
+            "rob_tool": a.tool, "rob_overall": a.overall,
             "rob_overall_cross_tool": a.cross_tool, "rob_note": a.why, "rob_items": a.as_dict(),
-            "ev_reporting": {"score": r.score, "max": r.max, "applicable": r.applicable,
+            "ev_reporting": {"score": r.score, "max": r.max, "assessed": r.max,
+                             "items_total": len(r.items) if r.applicable else None,
+                             "not_extracted": list(r.unassessed), "shown": r.shown(),
+                             "applicable": r.applicable,
                              "note": r.why or None, "dose_unit": r.dose_unit,
                              "dose_comparable": r.dose_comparable, "flags": r.flags(),
                              "items": {i.item: {"reported": i.reported, "detail": i.detail}
@@ -109,8 +116,9 @@ def _n(row: Mapping[str, Any]) -> int | None:
 # Columns added to Evidence.studies (read by claim grading)
 # --------------------------------------------------------------------------------------------
 def study_columns(rec: Mapping[str, Any], vocab) -> dict[str, Any]:
-    """rob_overall (low / some concerns / high / unclear, None when no tool or not assessed),
-    rob_tool (None when no tool applies), ev_score and ev_max (None when EV reporting does not
-    apply)."""
+    """rob_overall (low / some concerns / high / unclear, None when no tool applies or it could not
+    be applied: not assessed, or only the abstract read), rob_tool, rob_note (why), ev_score and
+    ev_max (items assessed; None when EV reporting does not apply)."""
     a, r = study_quality(rec, vocab)
-    return {"rob_overall": a.cross_tool, "rob_tool": a.tool, "ev_score": r.score, "ev_max": r.max}
+    return {"rob_overall": a.cross_tool, "rob_tool": a.tool, "rob_note": a.why, "ev_score": r.score,
+            "ev_max": r.max}

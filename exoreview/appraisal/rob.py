@@ -13,10 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..core import extraction
 from ..core.rob_tools import TOOLS, allowed_overall, overall, tool_for
 
 # Every tool's wording → one colour scale (plots) ...
-LEVELS: tuple[str, ...] = ("low", "some concerns", "high", "critical", "unclear", "not applicable")
+LEVELS: tuple[str, ...] = ("low", "some concerns", "high", "critical", "unclear", "not applicable",
+                           "not extracted")
+NOT_EXTRACTED = "not extracted"
+# judgements that mean "the text read does not say": from less than the full text, not extracted
+NO_INFORMATION = frozenset({"unclear", "no information"})
 LEVEL: dict[tuple[str, str], str] = {
     **{("RoB 2", j): j for j in ("low", "some concerns", "high")},
     ("ROBINS-I", "low"): "low", ("ROBINS-I", "moderate"): "some concerns",
@@ -65,7 +70,8 @@ class RobAssessment:
 
     @property
     def assessed(self) -> bool:
-        return bool(self.items)
+        """Judged with the tool from the full text (an overall judgement exists)."""
+        return self.overall is not None
 
     def as_dict(self) -> dict[str, Any]:
         return {i.item: {"judgement": i.judgement, "support": i.support} for i in self.items}
@@ -84,9 +90,14 @@ def assess_rob(rec: Mapping[str, Any], vocab: Any) -> RobAssessment:
         return RobAssessment(key, tool, why, (), None, None, None)
     spec = TOOLS[tool]
     given = {i["item"]: i for i in block.get("items") or [] if i and i.get("item") in spec.item_ids}
-    items = tuple(RobItem(i, spec.label(i), given[i]["judgement"],
-                          LEVEL.get((tool, given[i]["judgement"]), "unclear"), given[i]["support"])
-                  for i in spec.item_ids if i in given)
+    full = extraction.level(rec) == extraction.FULL_TEXT
+    items = tuple(RobItem(i, spec.label(i), judgement, LEVEL.get((tool, judgement), NOT_EXTRACTED), given[i]["support"])
+                  for i in spec.item_ids if i in given
+                  for judgement in [given[i]["judgement"] if full or given[i]["judgement"] not in NO_INFORMATION
+                                    else NOT_EXTRACTED])
+    if not full:   # judgements need the methods section: from less, the tool cannot be applied
+        return RobAssessment(key, tool, f"{why}; not assessable: {extraction.not_extracted(rec)}", items,
+                             None, None, None)
     judged = {i.item: i.judgement for i in items}
     result = overall(tool, judged)
     if block.get("overall") in allowed_overall(tool, result):

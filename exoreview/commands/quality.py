@@ -32,14 +32,16 @@ def run(args: argparse.Namespace) -> int:
         df = df[df["rob_tool"] == args.tool]
     for r in df.itertuples():
         rob = (f"{r.rob_tool}: {r.rob_overall}" if isinstance(r.rob_overall, str)
-               else (f"{r.rob_tool}: not yet assessed" if isinstance(r.rob_tool, str)
-                     else "no tool (" + str(r.rob_note).split(":")[0] + ")"))
-        ev_part = (f"EV {r.ev_score}/{r.ev_max}" if str(r.ev_score) != "<NA>"
-                   else "EV n/a")
+               else (f"{r.rob_tool}: " + ("not assessable (" + str(r.extraction_level) + " only)"
+                                          if "not assessable" in str(r.rob_note) else "not yet assessed")
+                     if isinstance(r.rob_tool, str) else "no tool (" + str(r.rob_note).split(":")[0] + ")"))
+        ev_part = f"EV {r.ev_shown}"
         flags = f"  [{r.ev_flags}]" if isinstance(r.ev_flags, str) else ""
         print(f"{r.study:<48} {str(r.design):<31} {rob:<34} {ev_part}{flags}")
     assessed = df["rob_overall"].notna().sum()
     with_tool = df["rob_tool"].notna().sum()
-    print(f"{len(df)} studies; {assessed} of {with_tool} with a fitting tool assessed; "
-          f"EV reporting scored for {int(df['ev_score'].notna().sum())}")
+    full = int((df["extraction_level"] == "full text").sum())
+    print(f"{len(df)} studies ({full} read in full text); {assessed} of {with_tool} with a fitting tool "
+          f"assessed (risk of bias needs the methods section); EV reporting scored for "
+          f"{int(df['ev_score'].notna().sum())} (score / items assessed; items not extracted are not counted)")
     return 0

@@ -31,8 +31,8 @@ import pandas as pd
 
 from .paths import RECORD_FOLDERS, SCHEMA, VOCABULARY, YAML_SUFFIXES
 
-FORMAT = "2"
-TABLES = ("studies", "outcomes", "models", "tags", "mechanisms", "regulatory", "claims", "claim_links")
+FORMAT = "3"
+TABLES = ("studies", "outcomes", "arms", "models", "tags", "mechanisms", "regulatory", "claims", "claim_links")
 RECORDS = ("records", "regulatory_records", "claim_records")
 KEEP = 2  # fingerprints kept per evidence folder
 

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ValidationError
-from . import cache, levels
+from . import cache, extraction, levels
 from .claims import claim_frames
 from .paths import default_path
 from .validate import check_all
@@ -37,7 +37,8 @@ STUDY_DTYPES: dict[str, str] = {
     "journal": "string", "year": "Int64", "volume": "string", "issue": "string", "pages": "string",
     "doi": "string", "pmid": "string", "registry_id": "string", "citation": "string",
     "citation_status": "category", "confidence": "category", "extraction_level": "category",
-    "extraction_source": "string", "not_reported": "string", "publication_status": "category",
+    "extraction_source": "string", "not_reported": "string", "n_status": "string", "dose_status": "string",
+    "funding_status": "string", "publication_status": "category",
     "has_results": "boolean", "notice": "string",
     "cell_source": "string", "cell_source_text": "string", "vesicle_term": "string",
     "vesicle_term_text": "string", "isolated_vesicles": "boolean", "conditioned_medium": "boolean",
@@ -53,8 +54,15 @@ OUTCOME_DTYPES: dict[str, str] = {
     "study": "string", "index": "Int64", "outcome": "category", "group": "category",
     "measure": "string", "direction": "category", "detail": "string", "timepoint": "string",
     "summary": "string", "unit": "string", "baseline": "Float64", "value": "Float64",
-    "change": "Float64", "change_sd": "Float64", "control_change": "Float64", "change_pct": "Float64", "control_change_pct": "Float64", "n": "Int64",
-    "p_value": "Float64", "effect_source": "string",
+    "change": "Float64", "change_sd": "Float64", "control_change": "Float64", "change_pct": "Float64",
+    "control_change_pct": "Float64", "n": "Int64", "p_value": "Float64", "effect_source": "string",
+    "source": "string", "seen_in": "category", "comparison": "string", "paired": "boolean",
+}
+# one row a study × outcome × arm (per-arm numbers as reported)
+ARM_DTYPES: dict[str, str] = {
+    "study": "string", "index": "Int64", "arm": "Int64", "label": "string", "role": "category", "n": "Int64",
+    "mean": "Float64", "sd": "Float64", "se": "Float64", "ci_low": "Float64", "ci_high": "Float64",
+    "ci_level": "Float64", "median": "Float64", "q1": "Float64", "q3": "Float64", "events": "Int64",
 }
 MODEL_DTYPES = {"study": "string", "model": "category", "species": "category", "detail": "string"}
 TAG_DTYPES = {"study": "string", "facet": "category", "term": "string", "label": "string"}
@@ -84,7 +92,8 @@ class Evidence:
     """The evidence base as tidy tables. Views read these; they never re-read files.
 
     studies      one row a study (citation, design tier, display columns)
-    outcomes     one row a study × outcome (measure, direction, effect numbers)
+    outcomes     one row a study × outcome (measure, direction, effect numbers, where it was read)
+    arms         one row a study × outcome × arm (per-arm n, mean with SD / SE / CI, medians)
     models       one row a study × experimental system (model, species, detail)
     tags         one row a study × facet × term (cell_source, design, condition, mechanism, ...)
     mechanisms   one row a study × mechanism term
@@ -94,6 +103,7 @@ class Evidence:
 
     studies: pd.DataFrame
     outcomes: pd.DataFrame
+    arms: pd.DataFrame
     models: pd.DataFrame
     tags: pd.DataFrame
     mechanisms: pd.DataFrame
@@ -126,6 +136,7 @@ class Evidence:
 
         return replace(
             self, studies=keep(self.studies, "key"), outcomes=keep(self.outcomes, "study"),
+            arms=keep(self.arms, "study"),
             models=keep(self.models, "study"), tags=keep(self.tags, "study"),
             mechanisms=keep(self.mechanisms, "study"),
             records=(self.records.restricted(keys) if hasattr(self.records, "restricted")
@@ -200,6 +211,11 @@ def study_row(rec: Mapping[str, Any], vocab: Vocabulary) -> dict[str, Any]:
         "extraction_level": (rec.get("extraction") or {}).get("level"),
         "extraction_source": (rec.get("extraction") or {}).get("source"),
         "not_reported": "; ".join(rec.get("not_reported") or []) or None,
+        "n_status": (extraction.REPORTED if rec.get("n_participants") is not None or rec.get("n_animals") is not None
+                     else extraction.fact_status(rec, "n_participants" if any(
+                         m["model"] == "clinical" for m in rec.get("models") or []) else "n_animals")),
+        "dose_status": extraction.fact_status(rec, "dose"),
+        "funding_status": extraction.fact_status(rec, "funding_coi"),
         "publication_status": rec["publication_status"], "has_results": has_results,
         "notice": f"{notice['kind']} ({notice.get('date') or 'date not seen'})" if notice else None,
         "cell_source": _labels(vocab, "cell_source", rec["cell_source"]),
@@ -231,7 +247,7 @@ def study_row(rec: Mapping[str, Any], vocab: Vocabulary) -> dict[str, Any]:
 def build(studies: Mapping[str, dict], regulatory: Mapping[str, dict], claims: Mapping[str, dict],
           vocab: Vocabulary, root: str = "evidence") -> Evidence:
     """Tidy tables from validated records (used by ``load`` and by tests building data in code)."""
-    srows, orows, mrows, trows = [], [], [], []
+    srows, orows, arows, mrows, trows = [], [], [], [], []
     for key in sorted(studies, key=lambda k: (studies[k].get("year") or 9999, k)):
         rec = studies[key]
         srows.append(study_row(rec, vocab))
@@ -245,7 +261,12 @@ def build(studies: Mapping[str, dict], regulatory: Mapping[str, dict], claims: M
                                                      "change", "change_sd", "control_change",
                                                      "change_pct", "control_change_pct", "n",
                                                      "p_value")},
-                          "effect_source": eff.get("source")})
+                          "effect_source": eff.get("source"), "source": o.get("source"),
+                          "seen_in": o.get("seen_in") or (rec.get("extraction") or {}).get("level"),
+                          "comparison": eff.get("comparison"), "paired": eff.get("paired")})
+            for a, arm in enumerate(eff.get("arms") or []):
+                arows.append({"study": key, "index": i, "arm": a,
+                              **{k: arm.get(k) for k in ARM_DTYPES if k not in ("study", "index", "arm")}})
         for m in rec.get("models") or []:
             mrows.append({"study": key, "model": m["model"], "species": m["species"],
                           "detail": m.get("detail")})
@@ -275,7 +296,7 @@ def build(studies: Mapping[str, dict], regulatory: Mapping[str, dict], claims: M
                       "verified_at": "\n".join(r.get("verified_at") or []), "file": r.get("_file")})
     claims_df, links_df = claim_frames(claims, vocab)
     return Evidence(
-        studies=_frame(srows, STUDY_DTYPES), outcomes=_frame(orows, OUTCOME_DTYPES),
+        studies=_frame(srows, STUDY_DTYPES), outcomes=_frame(orows, OUTCOME_DTYPES), arms=_frame(arows, ARM_DTYPES),
         models=_frame(mrows, MODEL_DTYPES), tags=tags, mechanisms=mech,
         regulatory=_frame(rrows, REGULATORY_DTYPES), claims=claims_df, claim_links=links_df,
         vocabulary=vocab, records=MappingProxyType(dict(studies)),

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import Problem
 from . import levels
+from .extraction import FACT_FIELDS, SEES_ABSENCE
 from .paths import RECORD_FOLDERS, SCHEMA, VOCABULARY, default_path, folder_problem, yaml_files
 from .rob_tools import check_study
 from .schema import check_record, check_schema, loc_name
@@ -195,12 +196,6 @@ def validate(path: str | os.PathLike | None = None) -> Report:
 
 # ---------------------------------------------------------------------------------------------
 # Checks across fields of a study (after the per-field check): what was extracted, and per-arm numbers
-LEVELS_THAT_SEE_ABSENCE = frozenset({"full text", "registry record"})
-NOT_REPORTED_FIELDS: Mapping[str, str] = {  # not_reported entry → the record field it empties
-    "n_participants": "n_participants", "n_animals": "n_animals", "dose": "dose", "route": "route",
-    "comparator": "comparator", "follow_up": "follow_up", "funding_coi": "funding_coi",
-    "adverse_events": "adverse_events", "isolation": "isolation", "characterization": "characterization",
-}
 
 
 def check_study_facts(rec: Mapping[str, Any], parsed: Parsed) -> list[Problem]:
@@ -215,13 +210,14 @@ def check_study_facts(rec: Mapping[str, Any], parsed: Parsed) -> list[Problem]:
 
     level = (rec.get("extraction") or {}).get("level")
     for i, name in enumerate(rec.get("not_reported") or []):
-        if level not in LEVELS_THAT_SEE_ABSENCE:
+        if level not in SEES_ABSENCE:
             add(("not_reported", i), f"'{name}' is listed as not reported, but extraction.level is "
                 f"{level or 'missing'}: only a full text (or registry record) can show that a study does "
                 "not report something; remove it, or read the full text and set extraction.level", "not-reported-unseen")
             continue
-        field_name = NOT_REPORTED_FIELDS.get(name)
-        if field_name and rec.get(field_name) not in (None, [], ""):
+        given = [f for f in FACT_FIELDS.get(name, ()) if rec.get(f) not in (None, [], "")]
+        if given:
+            field_name = given[0]
             add(("not_reported", i), f"'{name}' is listed as not reported, but the file gives {field_name}; "
                 "remove one of the two", "not-reported-but-given")
     study_n = rec.get("n_participants") if rec.get("n_participants") is not None else rec.get("n_animals")

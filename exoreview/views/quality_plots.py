@@ -16,21 +16,21 @@ from matplotlib.colors import ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 
-from ..appraisal import misev, quality, rob
+from ..appraisal import misev, rob
 from ..core import rob_tools
 from . import style
 
 # robvis-style levels: colour (Okabe–Ito) and symbol
 LEVEL_COLOURS: dict[str, str] = {
     "low": "#009E73", "some concerns": "#F0E442", "high": "#D55E00", "critical": "#000000",
-    "unclear": "#56B4E9", "not applicable": "#BBBBBB",
+    "unclear": "#56B4E9", "not applicable": "#BBBBBB", "not extracted": "#FFFFFF",
 }
 LEVEL_SYMBOLS: dict[str, str] = {
     "low": "+", "some concerns": "−", "high": "×", "critical": "!", "unclear": "?",
-    "not applicable": "",
+    "not applicable": "", "not extracted": "·",
 }
 LEVEL_TEXT_COLOURS: dict[str, str] = {"critical": "white"}
-REPORTED_COLOURS = ("#E8E8E8", "#0072B2")   # not reported, reported
+REPORTED_COLOURS = ("#FFFFFF", "#C8C8C8", "#0072B2")   # not extracted, not reported, reported
 
 
 def _axes(ax, figsize):
@@ -49,7 +49,9 @@ def _level_words(tool: str) -> dict[str, str]:
     return out
 
 
-def _overall_level(tool: str, overall: str) -> str:
+def _overall_level(tool: str, overall: str | None) -> str:
+    if overall is None or overall != overall:   # no overall: the tool could not be applied
+        return "not extracted"
     if tool in ("RoB 2",):
         return overall
     if tool == "ROBINS-I":
@@ -115,12 +117,10 @@ def traffic_light(table, *, tool: str | None = None, ax=None, title: str | None 
 
 
 def _wrap(text: str, width: int) -> str:
-
     return "\n".join(textwrap.wrap(text, width))
 
 
 def _legend(ax, tool: str, colours_used: set[str]) -> None:
-
     words = _level_words(tool)
     handles = []
     for level, colour in LEVEL_COLOURS.items():
@@ -184,22 +184,28 @@ def summary_bar(table, *, tool: str | None = None, weighted: bool = True, ax=Non
 
 
 def ev_heatmap(table, *, ax=None, title: str | None = None):
-    """Study × MISEV item: reported (blue) or not reported (light grey), score at the right.
+    """Study × MISEV item: reported (blue), not reported by the study (grey) or not extracted (white,
+    with a dot: only the abstract was read); the score over the items assessed at the right.
 
-    `table` is :func:`exoreview.quality.ev_table`."""
-
+    `table` is :func:`exoreview.appraisal.quality.ev_table`."""
     if table is None or table.empty:
         raise ValueError("no EV-reporting items to plot")
     studies = list(dict.fromkeys(table["study"]))
     items = [i for i, _ in misev.EV_ITEMS if i in set(table["item"])]
     grid = np.zeros((len(studies), len(items)))
     score = {}
+    unknown = []
     for r in table.itertuples():
-        grid[studies.index(r.study), items.index(r.item)] = 1.0 if r.reported else 0.0
+        value = 2.0 if r.reported is True else 1.0 if r.reported is False else 0.0
+        grid[studies.index(r.study), items.index(r.item)] = value
+        if value == 0.0:
+            unknown.append((items.index(r.item), studies.index(r.study)))
         score[r.study] = (r.score, r.max)
     ax = _axes(ax, (11, 1.6 + 0.32 * len(studies)))
-    ax.imshow(grid, cmap=ListedColormap(list(REPORTED_COLOURS)), vmin=0, vmax=1, aspect="auto",
+    ax.imshow(grid, cmap=ListedColormap(list(REPORTED_COLOURS)), vmin=0, vmax=2, aspect="auto",
               interpolation="nearest", gid="ev-heatmap")
+    if unknown:
+        ax.scatter(*zip(*unknown), marker=".", s=12, color="#777777", gid="ev-not-extracted")
     ax.set_xticks(range(len(items)))
     ax.set_xticklabels([misev.EV_SHORT[i] for i in items], rotation=40, ha="right", fontsize=9)
     ax.set_yticks(range(len(studies)))
@@ -212,11 +218,12 @@ def ev_heatmap(table, *, ax=None, title: str | None = None):
         ax.spines[side].set_visible(False)
     for yi, study in enumerate(studies):
         s, m = score[study]
-        ax.text(len(items) - 0.3, yi, f"{s}/{m}", va="center", ha="left", fontsize=8,
+        ax.text(len(items) - 0.3, yi, f"{s}/{m} assessed", va="center", ha="left", fontsize=8,
                 gid="ev-score")
-    ax.legend(handles=[Patch(facecolor=REPORTED_COLOURS[1], label="reported"),
+    ax.legend(handles=[Patch(facecolor=REPORTED_COLOURS[2], label="reported"),
+                       Patch(facecolor=REPORTED_COLOURS[1], label="not reported by the study (full text read)"),
                        Patch(facecolor=REPORTED_COLOURS[0], edgecolor="#999999",
-                             label="not reported in the record")],
+                             label="· not extracted (abstract only)")],
               loc="upper left", bbox_to_anchor=(1.06, 1.0), frameon=False)
     ax.set_title(title or f"EV reporting (MISEV items), {len(studies)} studies", loc="left")
     return ax

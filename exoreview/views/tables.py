@@ -201,6 +201,7 @@ EVIDENCE_COLUMNS: tuple[Column, ...] = (
     Column("Model / species", "model_species"),
     Column("Design", "tier", sort="_tier_rank"),
     Column("n", "n", sort="_n_sort"),
+    Column("Read", "extraction_level"),
     Column("Condition", "condition"),
     Column("Main outcomes (direction)", "_outcomes_shown", kind="list"),
     Column("Funding", "funding"),
@@ -208,7 +209,8 @@ EVIDENCE_COLUMNS: tuple[Column, ...] = (
 )
 EVIDENCE_EXPORT = ("key", "citation", "title", "year", "doi", "pmid", "registry_id", "doi_url",
                    "pubmed_url", "cell_source", "vesicle_term", "models", "species", "tier", "design",
-                   "n", "condition", "outcomes", "funding", "citation_status", "publication_status")
+                   "n", "extraction_level", "extraction_source", "condition", "outcomes", "funding",
+                   "citation_status", "publication_status")
 
 
 def _outcome_texts(ev: Evidence) -> pd.DataFrame:
@@ -263,6 +265,7 @@ def evidence_table(ev: Evidence, *, spec: Filter | None = None, caption: str | N
     anim = n_anim.astype("string") + " animals"
     n = (part.fillna("") + np.where(n_part.notna() & n_anim.notna(), "; ", "") + anim.fillna(""))
     n = n.where(n != "", st["n_text"].astype("string").fillna(""))
+    n = n.where(n != "", st["n_status"].astype("string").fillna(""))   # not reported / not extracted
     industry = st["industry_funded"]
     tier = st["tier"].astype(str)
     models = st["models"].astype("string").fillna("")
@@ -279,9 +282,12 @@ def evidence_table(ev: Evidence, *, spec: Filter | None = None, caption: str | N
         "tier": tier.to_numpy(), "design": _text(st["designs"]).to_numpy(),
         "n": n.astype(object).to_numpy(), "condition": _text(st["condition"]).to_numpy(),
         "outcomes": outs["outcomes"].astype(object).where(outs["outcomes"].notna(), "").to_numpy(),
-        "funding": np.where(industry.isna(), FUNDING_FLAGS[None],
+        "extraction_level": _text(st["extraction_level"].astype("string")).to_numpy(),
+        "extraction_source": _text(st["extraction_source"]).to_numpy(),
+        "funding": np.where(industry.isna() & (st["funding_status"] == "reported").to_numpy(), FUNDING_FLAGS[None],
+                   np.where(industry.isna(), st["funding_status"].astype("string").fillna(FUNDING_FLAGS[None]),
                             np.where(industry.fillna(False).astype(bool), FUNDING_FLAGS[True],
-                                     FUNDING_FLAGS[False])),
+                                     FUNDING_FLAGS[False]))),
         "citation_status": st["citation_status"].astype(str).to_numpy(),
         "publication_status": st["publication_status"].astype(str).to_numpy(),
         "model_species": (models + np.where((models != "") & (species != ""), " / ", "") + species).to_numpy(),

@@ -11,8 +11,8 @@ import pytest
 from conftest import EVIDENCE, EXHIBIT, NOTEBOOKS
 
 from exoreview.app.notebook import mime_outputs, outputs
-from exoreview.screening.importer import import_records
 from exoreview.screening.decisions import decide
+from exoreview.screening.importer import import_records
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 

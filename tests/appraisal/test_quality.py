@@ -107,7 +107,7 @@ def _problems(root):
 
 
 def test_a_correct_block_loads_and_feeds_the_quality_summary(make_evidence):
-    rec = base_study(risk_of_bias=block("SYRCLE", {"sequence_generation": "no"}))
+    rec = base_study(extraction=FULL_TEXT, risk_of_bias=block("SYRCLE", {"sequence_generation": "no"}))
     ev = xr.load(make_evidence({"doe-2021-adsc-exos.yaml": rec}))
     row = with_quality(ev).iloc[0]
     assert (row["rob_tool"], row["rob_overall"]) == ("SYRCLE", "high")
@@ -210,8 +210,12 @@ def test_dose_units(dose, unit):
     assert misev.dose_unit(dose) == unit
 
 
+FULL_TEXT = {"level": "full text", "source": "https://example.org/full", "date": "2026-12-05"}
+
+
 def _ev(shipped, **fields):
-    return misev.ev_reporting(base_study(**fields), shipped.vocabulary)
+    """EV reporting of a study read in full text (what is not coded is not reported)."""
+    return misev.ev_reporting(base_study(**{"extraction": FULL_TEXT, **fields}), shipped.vocabulary)
 
 
 def test_full_misev_characterisation_justifies_exosome(shipped):
@@ -230,6 +234,32 @@ def test_thin_reporting_scores_low_and_is_flagged(shipped):
     assert not got["vesicle_term_justified"]                                  # 'exosome' unsupported
     assert r.score == 3 and r.max == 10
     assert any("dose not comparable (protein mass)" in f for f in r.flags())
+
+
+def test_not_extracted_is_not_not_reported(shipped):
+    """From an abstract, an item not coded is not extracted (null), never 'not reported'."""
+    r = misev.ev_reporting(base_study(isolation=["precipitation"], characterization=["CD9"], dose="50 µg"),
+                           shipped.vocabulary)
+    got = {i.item: i.reported for i in r.items}
+    assert got["transmembrane_marker"] is True and got["cytosolic_marker"] is None
+    assert got["negative_marker"] is None and got["vesicle_term_justified"] is None
+    assert got["dose_in_particles"] is False               # the dose read shows its unit
+    assert r.score == 3 and r.max == 5 and set(r.unassessed) == {
+        "particle_count", "imaging", "cytosolic_marker", "negative_marker", "vesicle_term_justified"}
+    assert r.shown() == "3/5 (5 not extracted)"
+    assert not any("no EV marker" in f for f in r.flags()) and any("not extracted" in f for f in r.flags())
+    # the same study read in full text: those items are not reported by the study
+    full = _ev(shipped, isolation=["precipitation"], characterization=["CD9"], dose="50 µg")
+    assert {i.item: i.reported for i in full.items}["cytosolic_marker"] is False and full.max == 10
+
+
+def test_risk_of_bias_from_an_abstract_is_not_assessable(make_evidence):
+    rec = base_study(risk_of_bias=block("SYRCLE", {"sequence_generation": "yes"}))
+    a = rob.assess_rob(rec, xr.load(make_evidence({"doe-2021-adsc-exos.yaml": rec})).vocabulary)
+    assert a.overall is None and a.cross_tool is None and not a.assessed
+    assert "not assessable: not extracted (abstract only)" in a.why
+    judgements = {i.item: i.judgement for i in a.items}
+    assert judgements["sequence_generation"] == "yes" and judgements["blinding_assessors"] == "not extracted"
 
 
 def test_markers_are_read_from_the_study_text_too(shipped):

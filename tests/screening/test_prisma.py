@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exoreview.cli import main
+from exoreview.screening.decisions import decide
 from exoreview.screening.drafts import make_study
 from exoreview.screening.importer import import_records
-from exoreview.screening.decisions import decide
 from exoreview.screening.log import read_log
 from exoreview.screening.prisma import counts
 from exoreview.views.prisma import ARROWS, BOXES, flow_diagram

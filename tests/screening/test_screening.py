@@ -14,9 +14,9 @@ from conftest import EVIDENCE, EXHIBIT, snapshot
 from exoreview.cli import main
 from exoreview.core.validate import validate
 from exoreview.errors import EvidenceError, UsageError
+from exoreview.screening.decisions import decide
 from exoreview.screening.drafts import make_study, study_key
 from exoreview.screening.importer import import_records
-from exoreview.screening.decisions import decide
 from exoreview.screening.log import Final, final_decision, read_log
 from exoreview.screening.rules import DECISION_COLUMNS, stage_name
 

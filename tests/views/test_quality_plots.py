@@ -12,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
-from exoreview.appraisal import effects, misev, quality  # noqa: E402
+from exoreview.appraisal import effects, misev, pooling, quality  # noqa: E402
 from exoreview.core import rob_tools  # noqa: E402
 from exoreview.views import quality_plots  # noqa: E402
 
@@ -104,9 +104,14 @@ def test_ev_heatmap_cells_match_the_item_table(shipped):
     items = [i for i, _ in misev.EV_ITEMS]
     assert grid.shape == (len(studies), len(items))
     for r in table.itertuples():
-        assert grid[studies.index(r.study), items.index(r.item)] == (1.0 if r.reported else 0.0)
+        expected = 2.0 if r.reported is True else 1.0 if r.reported is False else 0.0
+        assert grid[studies.index(r.study), items.index(r.item)] == expected
     scores = [t.get_text() for t in ax.texts if t.get_gid() == "ev-score"]
-    assert len(scores) == len(studies) and all("/10" in s for s in scores)
+    assert len(scores) == len(studies) and all(s.endswith("assessed") for s in scores)
+    dots = [c for c in ax.collections if c.get_gid() == "ev-not-extracted"]
+    assert len(dots) == (1 if (table["reported"].isna()).any() else 0)
+    if dots:
+        assert len(dots[0].get_offsets()) == int(table["reported"].isna().sum())
 
 
 def test_forest_plot_with_pooling():
@@ -114,7 +119,7 @@ def test_forest_plot_with_pooling():
                        "variance": [0.1, 0.2, 0.4]})
     df["ci_low"] = df["estimate"] - 1.96 * np.sqrt(df["variance"])
     df["ci_high"] = df["estimate"] + 1.96 * np.sqrt(df["variance"])
-    pooled = effects.pool(df["estimate"], df["variance"], df["label"])
+    pooled = pooling.pool(df["estimate"], df["variance"], df["label"])
     ax = quality_plots.forest(df, pooled=pooled, xlabel="mean difference")
     (squares,) = _by_gid(ax, "forest-study")
     assert [tuple(p) for p in squares.get_offsets()] == [(1.0, 0.0), (2.0, 1.0), (0.5, 2.0)]
