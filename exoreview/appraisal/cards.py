@@ -16,6 +16,7 @@ from typing import Any
 VERDICT_COLOURS: Mapping[str, str] = {  # Okabe–Ito
     "supported": "#009E73", "limited": "#E69F00", "preclinical-only": "#56B4E9",
     "contradicted": "#D55E00", "no-evidence": "#999999", "misattributed": "#CC79A7",
+    "very-uncertain": "#0072B2",
 }
 
 
@@ -42,8 +43,10 @@ def card_html(a: Any, *, max_studies: int = 12) -> str:
         f"<p><b>{e(a.claim.statement)}</b><br><small>{e(a.claim.key)}"
         f"{' · made in ' + e(made) if made else ''}</small></p>"
         f'<p><span style="background:{colour};color:#fff;padding:2px 8px;border-radius:3px">'
-        f"{e(a.verdict)}</span> certainty: <b>{e(a.certainty or '—')}</b>"
-        f"{' (starts ' + e(a.start) + ')' if a.start else ''}</p>"
+        f"{e(a.verdict)}</span> certainty: <b>{e(getattr(a, 'certainty_shown', a.certainty or '—'))}</b>"
+        f"{' of ' + e(a.certainty_of) if getattr(a, 'certainty_of', None) else ''}"
+        f"{' (' + e(a.carried_by) + ')' if getattr(a, 'carried_by', None) else ''}</p>"
+        f'<p class="exoreview-plain"><i>{e(getattr(a, "plain_language", ""))}</i></p>'
         f"<ul>{''.join(f'<li>{e(r)}</li>' for r in a.reasons)}</ul>"
         f"<p><small>{e(facts)}</small></p>"
         + (f'<p class="exoreview-reading-note"><small>⚠ {e(a.reading_note)}</small></p>'

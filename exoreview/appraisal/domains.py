@@ -1,20 +1,25 @@
-"""Rating a body of evidence GRADE-style: where it starts, the five domains, the upgrade, and the
-certainty that results. Each decision is the first row of a rule table in
-:mod:`exoreview.appraisal.grading_rules` that fires on the facts gathered here; each reason says
-which facts the row saw.
+"""Rating a body of evidence GRADE-style, stratum by stratum.
+
+The body is split into design strata (:data:`grading_rules.STRATA`); each starts at the level GRADE
+gives its design and is rated in the five domains and for a large effect. Every decision is the
+first row of a rule table in :mod:`exoreview.appraisal.grading_rules` that fires on the facts
+gathered here; each reason says which facts the row saw. The claim's certainty is that of the
+stratum that carries it (the highest); a domain that could not be assessed makes that certainty an
+upper bound.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ..core.claims import Claim
 from ..core.evidence import Evidence
 from ..core.values import missing
 from . import grading_rules
+from .effects import study_effects
 from .fit import StudyFit
+from .pooling import MIN_STUDIES, pool_comparable
 
 
 @dataclass(frozen=True)
@@ -28,159 +33,255 @@ class Domain:
 
 
 @dataclass(frozen=True)
+class StratumRating:
+    """The certainty of one design stratum of the body."""
+
+    stratum: str
+    studies: tuple[str, ...]
+    start: str
+    start_reason: str
+    domains: tuple[Domain, ...]
+    upgrade: Domain
+    certainty: str
+
+    @property
+    def bounded(self) -> bool:
+        """A domain could not be assessed: the certainty is an upper bound (meaningless at very low)."""
+        return self.certainty != "very low" and any(d.rating == grading_rules.NOT_ASSESSABLE for d in self.domains)
+
+    def describe(self) -> str:
+        bound = " at most" if self.bounded else ""
+        return f"{self.stratum} ({len(self.studies)}):{bound} {self.certainty}"
+
+
+@dataclass(frozen=True)
 class Rating:
-    """The certainty of a body of evidence and how it was reached."""
+    """The certainty of a body of evidence: the stratum that carries it, and every stratum."""
 
     start: str | None
     start_reason: str
     domains: tuple[Domain, ...]
     upgrade: Domain
     certainty: str | None
+    carried_by: StratumRating | None = None
+    strata: tuple[StratumRating, ...] = ()
+
+    @property
+    def bounded(self) -> bool:
+        return self.carried_by is not None and self.carried_by.bounded
 
 
-def _domain(name: str, facts: Any, reason: str) -> Domain:
-    rule = grading_rules.first(grading_rules.DOMAIN_RULES[name], facts)
-    return Domain(name, rule.result, reason, grading_rules.RATINGS[rule.result])
-
-
-def rate(claim: Claim, body: Sequence[StudyFit], kind: str, evidence: Evidence) -> Rating:
+def rate(claim: Claim, body: Sequence[StudyFit], kind: str, evidence: Evidence,
+         pending_trials: Sequence[str] = ()) -> Rating:
     """The certainty of `body` (studies with a result, of kind direct / indirect / none) for `claim`."""
     if not body:
         why = ("the verdict rests on regulators' records, not on studies" if claim.asserts == "approval"
                else "no study in the evidence base addresses the claimed scope")
         doms = tuple(Domain(n, "not applicable", why) for n in grading_rules.DOMAINS)
         return Rating(None, why, doms, Domain("upgrade", "none", why), None)
-    human = [f for f in body if f.human]
-    start_rule = grading_rules.first(grading_rules.START_RULES, grading_rules.BodyFacts(
-        randomized=any(f.tier == "randomized trial" for f in body), human=bool(human)))
-    start = start_rule.result
+    strata = []
+    for stratum in grading_rules.STRATA:
+        members = [f for f in body if f.tier in stratum.tiers]
+        if members:
+            strata.append(_rate_stratum(stratum, members, claim, kind, evidence, pending_trials))
+    rank = {name: i for i, name in enumerate(grading_rules.CERTAINTY_LEVELS)}
+    order = {s.name: i for i, s in enumerate(grading_rules.STRATA)}
+    carrier = max(strata, key=lambda r: (rank[r.certainty], not r.bounded, -order[r.stratum]))
+    others = "; ".join(r.describe() for r in strata if r is not carrier)
+    start_reason = (f"carried by {carrier.stratum} ({len(carrier.studies)} stud"
+                    f"{'y' if len(carrier.studies) == 1 else 'ies'}): {carrier.start_reason}"
+                    + (f". Other strata: {others}" if others else ""))
+    return Rating(carrier.start, start_reason, carrier.domains, carrier.upgrade, carrier.certainty, carrier,
+                  tuple(strata))
+
+
+def _rate_stratum(stratum: grading_rules.Stratum, body: Sequence[StudyFit], claim: Claim, kind: str,
+                  evidence: Evidence, pending_trials: Sequence[str]) -> StratumRating:
     support = [f for f in body if f.direction == "supports"]
     contra = [f for f in body if f.direction == "contradicts"]
     mixed = [f for f in body if f.direction == "mixed"]
-    domains = (_risk_of_bias(body), _inconsistency(body, support, contra, mixed),
+    effects, syntheses = _effects(body, claim, evidence)
+    domains = (_risk_of_bias(body),
+               _inconsistency(body, support, contra, mixed, syntheses),
                _indirectness(claim, body, kind, evidence),
-               _imprecision(body, human, support, contra),
-               _publication_bias(support))
-    upgrade = _upgrade(start, support, contra, evidence)
+               _imprecision(body, effects, syntheses),
+               _publication_bias(body, support, pending_trials))
+    upgrade = _upgrade(stratum.start, support, contra, effects, domains)
     change = sum(d.change for d in domains) + upgrade.change
-    return Rating(start, start_rule.when, domains, upgrade, grading_rules.certainty(start, change))
+    return StratumRating(stratum.name, tuple(f.key for f in body), stratum.start, stratum.why, domains, upgrade,
+                         grading_rules.certainty(stratum.start, change))
+
+
+def _domain(name: str, facts: object, reason: str) -> Domain:
+    rule = grading_rules.first(grading_rules.DOMAIN_RULES[name], facts)
+    return Domain(name, rule.result, f"{rule.result}: {rule.when}. {reason}" if rule.result ==
+                  grading_rules.NOT_ASSESSABLE else reason, grading_rules.RATINGS[rule.result])
+
+
+# --- risk of bias -------------------------------------------------------------------------------------
+STEP_UP = {"low": "some concerns", "some concerns": "high", "high": "high", "critical": "critical",
+           grading_rules.NOT_ASSESSABLE: "some concerns"}
+
+
+def study_rob(f: StudyFit) -> tuple[str, str]:
+    """(judgement, why) of one study: its tool's judgement from the full text, else a fact of its
+    design, else not assessable; a preprint or a low-confidence record rates it one step worse."""
+    rob = f.extra.get("rob_overall")
+    if f.tier in grading_rules.ROB_BY_DESIGN_OVERRIDES_TOOL:
+        judgement, why = grading_rules.DESIGN_ROB[f.tier]
+        if not missing(rob):
+            why += f" (its {f.extra.get('rob_tool')} checklist measures reporting, not bias)"
+    elif not missing(rob):
+        judgement = "some concerns" if str(rob) == "unclear" else str(rob)
+        why = f"{f.extra.get('rob_tool')} from the full text: {rob}"
+    elif f.tier in grading_rules.DESIGN_ROB:
+        judgement, why = grading_rules.DESIGN_ROB[f.tier]
+    else:
+        judgement = grading_rules.NOT_ASSESSABLE
+        why = f"not extracted ({f.extra.get('extraction_level') or 'text'} only)"
+    concerns = [text for name, text in grading_rules.RECORD_CONCERNS.items()
+                if (name == "preprint" and f.extra.get("preprint")) or
+                (name == "low confidence" and f.extra.get("confidence") == "low")]
+    if concerns:
+        judgement = STEP_UP[judgement]
+        why += "; " + "; ".join(concerns)
+    return judgement, why
 
 
 def _risk_of_bias(body: Sequence[StudyFit]) -> Domain:
-    judgements, assessed, parts, weak_ev = [], [], [], []
-    for f in body:
-        rob = f.extra.get("rob_overall")
-        derived, derived_why = grading_rules.DERIVED_ROB.get(f.tier, ("some concerns", "not assessed"))
-        if missing(rob) or str(rob) == "NA":
-            j, why, was = derived, derived_why, False
-        elif str(rob) == "unclear":  # no information: fall back on the design
-            j, why, was = derived, f"recorded as unclear; from design: {derived_why}", False
-        else:
-            j, why, was = str(rob), "recorded judgement", True
-        judgements.append(j)
-        assessed.append(was)
-        parts.append(f"{f.key}: {j} ({why})")
-        score, top = f.extra.get("ev_score"), f.extra.get("ev_max")
-        if not missing(score) and not missing(top) and float(top) > 0 \
-                and float(score) / float(top) < grading_rules.EV_WEAK_SHARE:
-            weak_ev.append(f"{f.key} {float(score):g}/{float(top):g}")
-    source = ("recorded risk-of-bias judgements" if all(assessed) else
-              "judged from design and conduct facts, as no risk-of-bias assessment is recorded"
-              if not any(assessed) else "recorded judgements where present, else judged from design")
-    reason = f"{source}: " + "; ".join(parts)
-    if weak_ev:
-        reason += f". Weak EV characterisation (MISEV reporting score): {', '.join(weak_ev)}"
-    return _domain("risk_of_bias", grading_rules.RobFacts(tuple(judgements), tuple(assessed)), reason)
+    judged = [(f.key, *study_rob(f)) for f in body]
+    reason = "; ".join(f"{key}: {j} ({why})" for key, j, why in judged)
+    return _domain("risk_of_bias", grading_rules.RobFacts(tuple(j for _k, j, _w in judged)), reason)
 
 
-def _inconsistency(body, support, contra, mixed) -> Domain:
+# --- inconsistency ------------------------------------------------------------------------------------
+def _inconsistency(body, support, contra, mixed, syntheses) -> Domain:
+    pooled = [s.pooled for s in syntheses if s.pooled is not None]
+    i2 = max((p.i2 for p in pooled), default=None)
     if len(body) == 1:
         reason = "a single study: consistency cannot be judged (see imprecision)"
     else:
         reason = f"{len(support)} supporting, {len(contra)} contradicting, {len(mixed)} mixed"
+        if i2 is not None:
+            reason += f"; I² of the pooled effect estimates {i2:.0f}%"
         if contra:
             reason += ": against: " + "; ".join(f"{f.key} ({f.direction_reason})" for f in contra)
         if mixed:
             reason += "; mixed: " + "; ".join(f"{f.key} ({f.direction_reason})" for f in mixed)
-    return _domain("inconsistency", grading_rules.ConsistencyFacts(len(support), len(contra), len(mixed)),
+    return _domain("inconsistency", grading_rules.ConsistencyFacts(len(support), len(contra), len(mixed), i2),
                    reason)
 
 
+# --- indirectness -------------------------------------------------------------------------------------
 def _indirectness(claim: Claim, body: Sequence[StudyFit], kind: str, evidence: Evidence) -> Domain:
     animal = kind != "direct" and claim.about_people and any(not f.human for f in body)
-    facts = grading_rules.IndirectnessFacts(direct=kind == "direct", animal_for_people=animal)
+    lab = {"cell culture", "organ culture"}
+    cells_for_living = (bool(claim.species) and not claim.cells
+                        and all(set(f.extra.get("model_kinds") or ()) <= lab for f in body))
+    differences: list[str] = []
+    co = sorted({c for f in body for c in f.extra.get("co_interventions") or ()})
+    if co:
+        who = [f.key for f in body if f.extra.get("co_interventions")]
+        differences.append(f"co-interventions given with the vesicles ({', '.join(co)}) in {len(who)} of "
+                           f"{len(body)} studies: {', '.join(who[:6])}")
+    broader = sorted({n for f in body for n in f.notes if n.startswith("population broader")})
+    if broader:
+        differences.append("; ".join(broader))
+    vague = [f.key for f in body if f.extra.get("source_not_stated")]
+    if vague and len(vague) * 2 > len(body):
+        differences.append(f"the vesicles' source is not stated in {len(vague)} of {len(body)} studies: cannot "
+                           "tell which preparation the evidence is about")
+    weak = [f"{f.key} {f.extra['ev_score']}/{f.extra['ev_max']}" for f in body
+            if f.extra.get("extraction_level") == "full text" and not missing(f.extra.get("ev_max"))
+            and float(f.extra["ev_max"]) > 0
+            and float(f.extra["ev_score"]) / float(f.extra["ev_max"]) < grading_rules.EV_WEAK_SHARE]
+    if weak:
+        differences.append(f"weak EV characterisation in the full text (MISEV score): {', '.join(weak)}")
+    facts = grading_rules.IndirectnessFacts(cells_for_living=cells_for_living, animal_for_people=animal,
+                                            neighbouring=kind == "indirect", differences=len(differences))
     if kind == "direct":
-        notes = sorted({n for f in body for n in f.notes})
-        vague = [f.key for f in body if "not stated" in (evidence.records[f.key].get("cell_source") or [])]
-        reason = "the studies match the claimed population, intervention and outcome"
-        if notes:
-            reason += "; note: " + "; ".join(notes)
-        if vague:
-            reason += f"; cell source not stated in {', '.join(vague)}"
+        head = "the studies match the claimed population, intervention and outcome"
     else:
         diffs = sorted({d for f in body for _axis, d in f.differences})
-        head = ("animal or cell evidence for a claim about people" if animal else
-                "only neighbouring evidence (a different species, outcome or route)")
-        reason = f"{head}: " + "; ".join(diffs[:6]) + (f"; and {len(diffs) - 6} more" if len(diffs) > 6 else "")
+        head = (("animal or cell evidence for a claim about people" if animal else
+                 "only neighbouring evidence (a different species, outcome or route)") + ": "
+                + "; ".join(diffs[:6]) + (f"; and {len(diffs) - 6} more" if len(diffs) > 6 else ""))
+    if cells_for_living:
+        head = "only cell or organ-culture evidence for a claim about living hair"
+    reason = head + ("; but " + "; ".join(differences) if differences else "")
     return _domain("indirectness", facts, reason)
 
 
-def _imprecision(body, human, support, contra) -> Domain:
-    counts_people = bool(human)   # participants when the body has human studies, else animals
-    counted = human if counts_people else body
-    sizes = [(f.n if counts_people else f.animals) for f in counted]
+# --- effects of the body -----------------------------------------------------------------------------
+def _effects(body: Sequence[StudyFit], claim: Claim, evidence: Evidence):
+    """(effects, syntheses) computed from the numbers of the body's studies, for the claim's outcomes."""
+    keys = {f.key for f in body}
+    sub = evidence.subset(keys)
+    effects, _skipped = study_effects(sub)
+    if claim.outcome and not effects.empty:
+        allowed = evidence.vocabulary.expand("outcome", claim.outcome)
+        effects = effects[effects["outcome"].isin(allowed).to_numpy(dtype=bool)]
+    return effects, (pool_comparable(effects) if not effects.empty else [])
+
+
+# --- imprecision --------------------------------------------------------------------------------------
+def _imprecision(body: Sequence[StudyFit], effects, syntheses) -> Domain:
+    people = any(f.human for f in body)
+    sizes = [(f.n if people else f.animals) for f in body]
     total = sum(s or 0 for s in sizes)
     unknown = sum(s is None for s in sizes)
-    facts = grading_rules.PrecisionFacts(human=counts_people, n_studies=len(body), total=total,
-                                         n_agreeing=len(support) if not contra else 0)
-    rule = grading_rules.first(grading_rules.IMPRECISION_RULES, facts)
-    unit = "participants" if counts_people else "animals"
+    crosses = None
+    pooled = [s.pooled for s in syntheses if s.pooled is not None]
+    if pooled:
+        crosses = any(p.ci_low <= 0 <= p.ci_high for p in pooled)
+    elif len(effects) and effects["study"].nunique() == 1:
+        crosses = bool(((effects["ci_low"] <= 0) & (effects["ci_high"] >= 0)).any())
+    facts = grading_rules.PrecisionFacts(human=people, n_studies=len(body), total=total, unknown=unknown,
+                                         ci_crosses_null=crosses)
+    unit = "participants" if people else "animals"
     what = (f"{len(body)} stud{'y' if len(body) == 1 else 'ies'}, {total} {unit} in all"
-            + (f" (not reported for {unknown})" if unknown else ""))
-    return Domain("imprecision", rule.result, f"{what}: {rule.when}", grading_rules.RATINGS[rule.result])
+            + (f" (not known for {unknown}: not reported or not extracted)" if unknown else ""))
+    if crosses is not None:
+        what += "; the effect's confidence interval " + ("includes" if crosses else "excludes") + " no effect"
+    return _domain("imprecision", facts, what)
 
 
-def _publication_bias(support: Sequence[StudyFit]) -> Domain:
+# --- publication bias ---------------------------------------------------------------------------------
+def _publication_bias(body: Sequence[StudyFit], support: Sequence[StudyFit], pending: Sequence[str]) -> Domain:
     funded = [f.key for f in support if f.extra.get("industry") is True]
     unknown = [f.key for f in support if missing(f.extra.get("industry"))]
-    facts = grading_rules.PublicationFacts(support=len(support), funded=len(funded))
-    if support and len(funded) == len(support):
-        reason = ("every supporting study was funded by, or authored at, the product's maker: "
-                  + ", ".join(funded))
-    else:
-        reason = (f"{len(funded)} of {len(support)} supporting studies industry-funded"
-                  + (f"; funding not recorded for {len(unknown)}" if unknown else "")
-                  + "; selective publication of small positive studies cannot be tested here")
+
+    def small(f: StudyFit) -> bool:   # laboratory and animal experiments count as small
+        n = f.n if f.human else f.animals
+        return (not f.human) or (n is not None and n < grading_rules.SMALL_STUDY)
+
+    small_positive = bool(body) and len(support) == len(body) and all(small(f) for f in body)
+    facts = grading_rules.PublicationFacts(support=len(support), funded=len(funded), n_studies=len(body),
+                                           small_positive=small_positive, pending_trials=len(pending))
+    reason = (f"{len(funded)} of {len(support)} supporting studies funded by or authored at the maker"
+              + (f"; funding not known for {len(unknown)}" if unknown else "")
+              + ("; every study small and positive" if small_positive else ""))
+    if pending:
+        reason += f"; registered trials of the scope without published results: {', '.join(pending)}"
     return _domain("publication_bias", facts, reason)
 
 
-def _large_effects(support: Sequence[StudyFit], evidence: Evidence) -> list[str]:
+# --- upgrading ----------------------------------------------------------------------------------------
+def _upgrade(start: str, support, contra, effects, domains: Sequence[Domain]) -> Domain:
     large = []
-    out = evidence.outcomes
-    for f in support:
-        rows = out[(out["study"] == f.key).to_numpy(dtype=bool)]
-        for r in rows.to_dict("records"):
-            ch, ctl = r.get("change"), r.get("control_change")
-            if missing(ch) or missing(ctl) or float(ctl) <= 0:
-                ch, ctl = r.get("change_pct"), r.get("control_change_pct")
-            if missing(ch) or missing(ctl) or float(ctl) <= 0:
-                continue
-            if float(ch) / float(ctl) >= grading_rules.LARGE_EFFECT_RATIO:
-                large.append(f"{f.key} ({float(ch):g} vs {float(ctl):g} {r.get('unit') or ''})".replace(" )", ")"))
-                break
-    return large
-
-
-def _upgrade(start: str, support, contra, evidence: Evidence) -> Domain:
-    large = _large_effects(support, evidence)
-    rule = grading_rules.first(grading_rules.UPGRADE_RULES,
-                               grading_rules.UpgradeFacts(start=start, contra=len(contra), large=len(large)))
+    if len(effects):
+        g = effects[(effects["kind"] == "Hedges' g") & effects["study"].isin([f.key for f in support])]
+        big = g[(g["estimate"] >= grading_rules.LARGE_EFFECT_SMD) & (g["ci_low"] > 0)]
+        large = sorted(set(big["study"]))
+    rated_down = any(d.change < 0 or d.rating == grading_rules.NOT_ASSESSABLE for d in domains)
+    rule = grading_rules.first(grading_rules.UPGRADE_RULES, grading_rules.UpgradeFacts(
+        start=start, contra=len(contra), large=len(large), rated_down=rated_down))
     steps = grading_rules.UPGRADE_STEPS[rule.result]
     if steps:
-        return Domain("upgrade", rule.result, "large, consistent effect: " + "; ".join(large), steps)
+        return Domain("upgrade", rule.result, "large, consistent between-group effect: " + ", ".join(large), steps)
     if large:
-        why = ("randomized evidence already starts high" if start == "high" else
-               "a contradicting study exists" if contra else
-               f"only {len(large)} stud{'y' if len(large) == 1 else 'ies'} with a large effect against a control")
-        return Domain("upgrade", rule.result, f"not upgraded ({why}): " + "; ".join(large))
-    return Domain("upgrade", rule.result, "no study reports an effect at least twice the control's")
+        why = ("randomized or experimental evidence already starts high" if start == "high" else
+               "a contradicting study exists" if contra else "a domain is rated down or not assessable"
+               if rated_down else f"only {len(large)} study with a large effect (needs {MIN_STUDIES})")
+        return Domain("upgrade", rule.result, f"not upgraded ({why}): " + ", ".join(large))
+    return Domain("upgrade", rule.result, "no study reports a large between-group effect")

@@ -122,8 +122,12 @@ def _in_scope_outcomes(claim: Claim, rec: Mapping[str, Any], vocab) -> list[Mapp
     return [o for o in outcomes if o["outcome"] not in grading_rules.NON_EFFECT_OUTCOMES]
 
 
-def _direction(outcomes: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
-    """supports / contradicts / mixed / none, and the measures behind it."""
+def _direction(outcomes: Sequence[Mapping[str, Any]], *, controlled: bool = False) -> tuple[str, str]:
+    """supports / contradicts / mixed / none, and the measures behind it. A direction read from a
+    title, and (in a controlled study) a within-group change without a between-group comparison,
+    only border a claim (grading_rules.WEAK_READINGS)."""
+    titles = [o for o in outcomes if o.get("seen_in") == "title" and o.get("direction") is not None]
+    outcomes = [o for o in outcomes if o.get("seen_in") != "title"]
     benefit_ctl, benefit, null_ctl, opposite, other, unseen = [], [], [], [], [], []
     for o in outcomes:
         text = f"{o.get('measure') or ''} {o.get('detail') or ''}"
@@ -147,6 +151,8 @@ def _direction(outcomes: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
         return "contradicts", f"no significant difference versus control: {says(null_ctl, 'no difference')}{extra}"
     if null_ctl and benefit_ctl:
         return "mixed", f"{says(benefit_ctl, '')}; but {says(null_ctl, 'no difference')}"
+    if benefit and not benefit_ctl and controlled:
+        return "none", f"{grading_rules.WEAK_READINGS['within-group']}: {says(benefit, '')}"
     if benefit_ctl or benefit:
         text = says(benefit_ctl + benefit, "")
         if opposite:
@@ -156,6 +162,8 @@ def _direction(outcomes: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
         return "contradicts", says(opposite, "")
     if other:
         return "mixed", says(other, "")
+    if titles:
+        return "none", f"{grading_rules.WEAK_READINGS['title']}: " + "; ".join(o["measure"] for o in titles)
     if unseen:
         return "none", "result not seen: " + "; ".join(o["measure"] for o in unseen)
     return "none", "no outcome in the claimed scope"
@@ -231,9 +239,24 @@ def fit_study(claim: Claim, row: Mapping[str, Any], rec: Mapping[str, Any], voca
             diffs.append(("outcome", f"measured {labels(vocab, 'outcome', sorted(measured))}, not "
                                      f"{labels(vocab, 'outcome', claim.outcome)}"))
             outs = [o for o in rec.get("outcomes") or [] if o["outcome"] not in grading_rules.NON_EFFECT_OUTCOMES]
-        direction, why = _direction(outs)
+        direction, why = _direction(outs, controlled=tier in grading_rules.CONTROLLED_TIERS)
     return StudyFit(**base, evidence=True, differences=tuple(diffs), direction=direction,
                 direction_reason=why, notes=tuple(notes),
                 extra={"industry": row.get("industry_funded"), **study_columns(rec, vocab),
                        "extraction_level": (rec.get("extraction") or {}).get("level"),
-                       "design_level": as_int(row.get("design_level"))})
+                       "design_level": as_int(row.get("design_level")),
+                       "preprint": rec.get("publication_status") == "preprint",
+                       "confidence": rec.get("confidence"),
+                       "model_kinds": tuple(dict.fromkeys(m["model"] for m in models)),
+                       "co_interventions": co_interventions(claim, rec),
+                       "source_not_stated": set(rec.get("cell_source") or ()) <= grading_rules.VAGUE_SOURCES})
+
+
+def co_interventions(claim: Claim, rec: Mapping[str, Any]) -> tuple[str, ...]:
+    """What was given with the vesicles (microneedling, laser, minoxidil, PRP, plant extracts, ...),
+    read from the route and the study's own words; a route the claim names is not a co-intervention."""
+    text = " · ".join([*(rec.get("route") or ()), *(str(rec.get(f) or "") for f in
+                                                     grading_rules.CO_INTERVENTION_FIELDS)])
+    claimed = " ".join(claim.route)
+    return tuple(name for name, pattern in grading_rules.CO_INTERVENTIONS
+                 if pattern.search(text) and not pattern.search(claimed))

@@ -24,7 +24,7 @@ from ..errors import GradingError
 from . import grading_rules
 from .cards import card_html
 from .citations import check_reference
-from .domains import Domain, rate
+from .domains import Domain, Rating, rate
 from .fit import SCOPE_AXES, StudyFit, fit_study, labels, relevant_intervention
 
 
@@ -60,6 +60,35 @@ class Assessment:
     species: tuple[str, ...] = ()
     body: str = "none"  # direct | indirect | none
     reading: tuple[tuple[str, int], ...] = ()   # (text read, studies) over the body of evidence
+    bounded: bool = False          # a domain could not be assessed: the certainty is an upper bound
+    certainty_of: str = "the claim"   # what the certainty is about (for contradicted: the contradiction)
+    carried_by: str | None = None  # the design stratum whose certainty the claim has
+    strata: tuple[str, ...] = ()   # every stratum of the body with its certainty
+
+    @property
+    def certainty_shown(self) -> str:
+        """'low', 'moderate at most', '—'."""
+        if self.certainty is None:
+            return "—"
+        return f"{self.certainty} at most" if self.bounded else self.certainty
+
+    @property
+    def plain_language(self) -> str:
+        """The verdict in GRADE's plain words: 'May be true: <statement>'."""
+        s = self.claim.statement
+        if self.verdict == "misattributed":
+            return f"Its references do not show it: {s}"
+        if self.verdict == "contradicted":
+            return f"The evidence says otherwise ({self.certainty_shown} certainty of the contradiction): {s}"
+        if self.verdict == "no-evidence":
+            return f"No study with results addresses it: {s}"
+        if self.verdict == "preclinical-only":
+            return f"Not tested in people; only cell or animal studies: {s}"
+        level = self.certainty or "very low"
+        if self.bounded and level in ("high", "moderate"):
+            level = "low"   # what could not be assessed keeps the wording at 'may'
+        words = grading_rules.PLAIN_LANGUAGE[level]
+        return f"{words[0].upper()}{words[1:]} ({self.certainty_shown} certainty): {s}"
 
     @property
     def reading_note(self) -> str | None:
@@ -79,7 +108,8 @@ class Assessment:
         roles = (*self.supporting, *self.contradicting, *self.bordering)
         return {
             "claim": self.claim.key, "statement": self.claim.statement, "verdict": self.verdict,
-            "certainty": self.certainty,
+            "certainty": self.certainty, "certainty_bounded": self.bounded, "certainty_of": self.certainty_of,
+            "plain_language": self.plain_language, "carried_by": self.carried_by, "strata": list(self.strata),
             "domains": {d.name: {"rating": d.rating, "reason": d.reason} for d in self.domains},
             "studies": {"supporting": [r.key for r in self.supporting],
                         "contradicting": [r.key for r in self.contradicting],
@@ -94,8 +124,9 @@ class Assessment:
 
     def to_text(self) -> str:
         lines = [f"{self.claim.key}: {self.claim.statement}",
-                 f"  verdict: {self.verdict}   certainty: {self.certainty or '—'}"
-                 + (f" (starts {self.start}: {self.start_reason})" if self.start else "")]
+                 f"  verdict: {self.verdict}   certainty: {self.certainty_shown} (of {self.certainty_of})"
+                 + (f"; starts {self.start}: {self.start_reason}" if self.start else ""),
+                 f"  in plain words: {self.plain_language}"]
         lines += [f"  because: {r}" for r in self.reasons]
         if self.reading_note:
             lines.append(f"  note: {self.reading_note}")
@@ -161,8 +192,16 @@ def _misattributions(claim: Claim, evidence: Evidence, fits: Mapping[str, StudyF
     return out
 
 
-def _regulatory(claim: Claim, evidence: Evidence) -> tuple[list[StudyRole], list[StudyRole]]:
-    contra, border = [], []
+def _about_hair(claim: Claim) -> bool:
+    """A claim about hair use (a 'safe for hair loss' claim), not about exosome products in general."""
+    text = f"{claim.statement} {claim.population or ''}".casefold()
+    return bool(claim.condition) or "hair" in text or "alopecia" in text
+
+
+def _regulatory(claim: Claim, evidence: Evidence) -> tuple[list[StudyRole], list[StudyRole], bool]:
+    """(contradicting, bordering, direct): regulators' records that bear on the claim, and whether
+    one contradicts it directly (for a claim about hair use, only a record of hair use does)."""
+    contra, border, direct = [], [], False
     reg = evidence.regulatory
     for rule in grading_rules.REGULATORY_RULES:
         if claim.asserts != rule.asserts or reg.empty:
@@ -173,12 +212,49 @@ def _regulatory(claim: Claim, evidence: Evidence) -> tuple[list[StudyRole], list
             facts = str(r["facts"] or "").split("\n")
             fact = next((f for f in facts if rule.fact_word in f.casefold()), facts[0] if facts else "")
             where = f"{r['issuer']}, {r['date'] or 'date not seen'}"
-            note = "" if rule.asserts == "approval" else (" (hair or scalp use)" if r["hair_use"] is True
-                                                          else " (not hair use)")
-            entry = StudyRole(str(r["key"]), rule.role, f"{rule.why}{note}: {where}: {fact}", kind="regulatory",
-                              tier=str(r["kind"]))
-            (contra if rule.role == "contradicting" else border).append(entry)
-    return contra, border
+            hair = r["events_in_hair"] is True
+            on_point = rule.asserts != "safety" or hair or not _about_hair(claim)
+            note = "" if rule.asserts == "approval" else (
+                " (in hair or scalp use)" if hair else f" (counted in: {r['events_in'] or 'use not stated'})")
+            if not on_point:
+                note += "; not hair use: indirect for a claim about hair treatment"
+            entry = StudyRole(str(r["key"]), rule.role if on_point else "bordering",
+                              f"{rule.why}{note}: {where}: {fact}", kind="regulatory", tier=str(r["kind"]))
+            if entry.role == "contradicting":
+                contra.append(entry)
+                direct = True
+            else:
+                border.append(entry)
+    return contra, border, direct
+
+
+def _same_experiment(fits: Mapping[str, StudyFit | None], evidence: Evidence) -> dict[str, str]:
+    """study → the study it is another report of (its `related` says so): counted once."""
+    out: dict[str, str] = {}
+    for key, f in fits.items():
+        if f is None:
+            continue
+        for rel in evidence.records[key].get("related") or []:
+            other = rel["study"]
+            if grading_rules.SAME_EXPERIMENT.search(rel.get("relation") or "") and other in fits \
+                    and fits[other] is not None and other not in out:
+                # keep the peer-reviewed report, else the earlier key
+                keep, drop = sorted((key, other), key=lambda k: (bool(fits[k].extra.get("preprint")), k))
+                out[drop] = keep
+    return out
+
+
+def _safety_reason(supporting: Sequence[StudyRole], fits: Mapping[str, StudyFit | None]) -> str | None:
+    """Harms as harms: the participants of studies that report no events, and the upper bound."""
+    people = [fits[r.key] for r in supporting if r.kind == "study" and fits.get(r.key) is not None
+              and fits[r.key].human and grading_rules.NO_EVENTS.search(r.reason)]
+    n = sum(f.n or 0 for f in people)
+    if not n:
+        return None
+    bound = grading_rules.RULE_OF_THREE / n
+    return (f"no adverse events reported in {len(people)} stud{'y' if len(people) == 1 else 'ies'} of {n} "
+            f"participants: the true rate could still be up to {bound:.1%} (95% upper bound, rule of three); "
+            "rare serious harms cannot be excluded by studies this size")
 
 
 def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assessment:
@@ -192,7 +268,8 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
     relevant = [f for f in fits.values() if f is not None]
 
     misattributed = _misattributions(claim, evidence, fits)
-    reg_contra, reg_border = _regulatory(claim, evidence)
+    reg_contra, reg_border, reg_direct = _regulatory(claim, evidence)
+    same = _same_experiment(fits, evidence)
 
     counted = [f for f in relevant if f.evidence and f.intervention is None]
     direct = [f for f in counted if not f.differences]
@@ -210,6 +287,10 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
 
     supporting, contradicting, bordering = [], [], []
     for f in relevant:
+        if f.key in same and f.key in in_body:
+            bordering.append(StudyRole(f.key, "bordering", f"another report of the same experiment as {same[f.key]}: "
+                                       "counted once", tier=f.tier))
+            continue
         if f.key in in_body and f.direction in ("supports", "contradicts"):
             why = f.direction_reason
             if kind == "indirect":
@@ -235,19 +316,29 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
     contradicting += reg_contra
     bordering += reg_border
 
-    assessed = [f for f in body if f.direction in ("supports", "contradicts", "mixed")]
+    assessed = [f for f in body if f.direction in ("supports", "contradicts", "mixed") and f.key not in same]
     if not assessed:
         kind = "none"   # studies of the scope exist, but none with a result that was seen
-    rating = rate(claim, assessed, kind, evidence)
-    verdict, reasons = _verdict(claim, kind, rating.certainty, assessed, supporting, contradicting, bordering,
-                                misattributed, reg_contra)
+    pending = [r.key for r in bordering if r.reason.startswith("registered trial") and r.key in in_body]
+    rating = rate(claim, assessed, kind, evidence, pending)
+    verdict, reasons = _verdict(claim, kind, rating, assessed, supporting, contradicting, bordering,
+                                misattributed, reg_contra if reg_direct else [])
+    if claim.asserts in ("safety", "no-harm") and (harm := _safety_reason(supporting, fits)):
+        reasons.append(harm)
+    certainty, bounded, of = rating.certainty, rating.bounded, "the claim"
+    if verdict == "contradicted" and reg_direct:
+        certainty, bounded, of = grading_rules.REGULATORY_CERTAINTY, False, "the contradicting records"
+    elif verdict == "contradicted":
+        of = "the contradicting studies"
+    elif verdict == "misattributed":
+        of = "the evidence base's own studies of this scope (not the cited references)"
     human_body = [f for f in assessed if f.human]
     strongest = None
     if assessed:
         best = min(assessed, key=lambda f: f.extra.get("design_level") or 99)
         strongest = dict(TIERS).get(best.tier, best.tier)
     return Assessment(
-        claim=claim, verdict=verdict, certainty=rating.certainty, start=rating.start,
+        claim=claim, verdict=verdict, certainty=certainty, start=rating.start,
         start_reason=rating.start_reason, domains=rating.domains, upgrade=rating.upgrade,
         supporting=tuple(supporting),
         contradicting=tuple(contradicting), bordering=tuple(bordering), reasons=tuple(reasons),
@@ -256,22 +347,32 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
         species=tuple(vocab["species"].label(s) for s in
                       dict.fromkeys(s for f in assessed for s in f.species)),
         body=kind,
-        reading=tuple(Counter(str(f.extra.get("extraction_level")) for f in assessed).most_common()))
+        reading=tuple(Counter(str(f.extra.get("extraction_level")) for f in assessed).most_common()),
+        bounded=bounded, certainty_of=of,
+        carried_by=rating.carried_by.stratum if rating.carried_by else None,
+        strata=tuple(r.describe() for r in rating.strata))
 
-def _verdict(claim: Claim, kind: str, level: str | None, body: Sequence[StudyFit],
+def _verdict(claim: Claim, kind: str, rating: Rating, body: Sequence[StudyFit],
              supporting: Sequence[StudyRole], contradicting: Sequence[StudyRole],
              bordering: Sequence[StudyRole], misattributed: Sequence[str],
              reg_contra: Sequence[StudyRole]) -> tuple[str, list[str]]:
     """The first row of grading_rules.VERDICTS that fires, and the reasons behind it."""
     n_support = len([r for r in supporting if r.kind == "study"])
     n_contra = len([r for r in contradicting if r.kind == "study"])
+    carrier = rating.carried_by
     facts = grading_rules.VerdictFacts(
         misattributed=bool(misattributed), regulator_says_otherwise=bool(reg_contra), body=kind,
         n_support=n_support, n_contra=n_contra, about_people=claim.about_people,
         human_in_body=any(f.human for f in body), nonhuman_in_body=any(not f.human for f in body),
-        certainty=level)
+        certainty=rating.certainty, bounded=rating.bounded,
+        controlled=carrier is not None and carrier.stratum != "uncontrolled human studies")
     rule = grading_rules.first(grading_rules.VERDICTS, facts)
-    return rule.result, _REASONS[rule.result](facts, claim, body, bordering, misattributed, reg_contra)
+    reasons = _REASONS[rule.result](facts, claim, body, bordering, misattributed, reg_contra)
+    if rating.bounded and rule.result in ("limited", "very-uncertain"):
+        unassessed = [d.name.replace("_", " ") for d in rating.domains if d.rating == grading_rules.NOT_ASSESSABLE]
+        reasons.append(f"{', '.join(unassessed)} could not be assessed from what was read (abstracts): the "
+                       f"certainty is at most {rating.certainty}")
+    return rule.result, reasons
 
 
 def _misattributed_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
@@ -311,20 +412,30 @@ def _preclinical_reasons(f, claim, body, bordering, misattributed, reg_contra) -
 
 
 def _supported_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
-    return [f"{f.n_support} studies of the claimed scope support it at {f.certainty} certainty"]
+    return [f"{f.n_support} controlled studies of the claimed scope support it at {f.certainty} certainty, "
+            "every domain assessed"]
 
 
 def _limited_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
     what = "human " if claim.about_people else ""
     if f.body == "direct":
+        why = ("uncontrolled studies only" if not f.controlled else f"certainty is {f.certainty}")
         return [f"{what}evidence of the claimed scope exists ({f.n_support} supporting, {f.n_contra} "
-                f"contradicting) but certainty is {f.certainty}"]
+                f"contradicting), but {why}: it may be true"]
     return [f"only neighbouring {what}evidence (different outcome, species or route); certainty {f.certainty}"]
+
+
+def _very_uncertain_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
+    what = "human " if claim.about_people else ""
+    scope = "of the claimed scope" if f.body == "direct" else "only of a neighbouring scope"
+    return [f"{what}evidence {scope} ({f.n_support} supporting, {f.n_contra} contradicting) at very low "
+            "certainty: it is very uncertain"]
 
 
 _REASONS = {"misattributed": _misattributed_reasons, "contradicted": _contradicted_reasons,
             "no-evidence": _no_evidence_reasons, "preclinical-only": _preclinical_reasons,
-            "supported": _supported_reasons, "limited": _limited_reasons}
+            "supported": _supported_reasons, "limited": _limited_reasons,
+            "very-uncertain": _very_uncertain_reasons}
 
 
 def assess_all(evidence: Evidence, keys: Sequence[str] | None = None) -> list[Assessment]:

@@ -70,7 +70,7 @@ REGULATORY_DTYPES: dict[str, str] = {
     "key": "string", "title": "string", "issuer": "string", "date": "string", "year": "Int64",
     "url": "string", "kind": "category", "region": "string", "topics": "string",
     "approved_products": "Int64", "adverse_events_reported": "boolean",
-    "serious_adverse_events": "boolean", "hair_use": "boolean",
+    "serious_adverse_events": "boolean", "hair_use": "boolean", "events_in": "string", "events_in_hair": "boolean",
     "doi": "string", "facts": "string", "n_facts": "Int64", "notes": "string",
     "verified_at": "string", "file": "string",
 }
@@ -291,6 +291,9 @@ def build(studies: Mapping[str, dict], regulatory: Mapping[str, dict], claims: M
         r = regulatory[key]
         rrows.append({**{k: r.get(k) for k in REGULATORY_DTYPES if k in r},
                       "year": int(r["date"][:4]) if r.get("date") else None,
+                      "events_in": "; ".join(f"{k}: {v}" for k, v in (r.get("adverse_events_in") or {}).items()
+                                             if v is not None and k != "hair") or None,
+                      "events_in_hair": (r.get("adverse_events_in") or {}).get("hair"),
                       "topics": _labels(vocab, "regulatory_topic", r.get("topics") or []),
                       "facts": "\n".join(r.get("facts") or []), "n_facts": len(r.get("facts") or []),
                       "verified_at": "\n".join(r.get("verified_at") or []), "file": r.get("_file")})

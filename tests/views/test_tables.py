@@ -61,10 +61,17 @@ def test_registered_trials_are_marked_rows(exhibit):
     assert html_text.count('<tr class="hollow">') == n_reg == 1
 
 
-@pytest.mark.parametrize("industry_funded, flag", [(True, "industry"), (False, "no industry"),
-                                                    (None, "unclear")])
-def test_funding_flag(make_evidence, industry_funded, flag):
-    ev = xr.load(make_evidence({"a.yaml": base_study("a", industry_funded=industry_funded)}))
+FULL = {"level": "full text", "source": "https://example.org/full", "date": "2026-12-05"}
+
+
+@pytest.mark.parametrize("fields, flag", [
+    ({"industry_funded": True}, "industry"), ({"industry_funded": False}, "no industry"),
+    ({"funding_coi": "Grant from a ministry"}, "unclear"),           # stated, but not who made the product
+    ({}, "not extracted (abstract only)"),                           # nobody has read the statement yet
+    ({"extraction": FULL, "not_reported": ["funding_coi"]}, "not reported by the study"),
+])
+def test_funding_flag(make_evidence, fields, flag):
+    ev = xr.load(make_evidence({"a.yaml": base_study("a", **fields)}))
     assert tables.evidence_table(ev).data["funding"].tolist() == [flag]
 
 
