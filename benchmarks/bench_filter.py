@@ -6,8 +6,9 @@ A filter change is what the dashboard does on every control change: filter (mask
 build the evidence table and its HTML (first 200 rows, as shown), draw the timeline and the gap
 map and encode both as PNG. The floor does the same work by hand with pandas and matplotlib
 (precomputed term set, one scatter per design tier, the same figure sizes, constrained layout,
-legends, milestone lines and count labels, plain ``to_html``), in the same run, on the same data. The result is the ratio of medians; target <= 1.5. ``measure(n)`` returns a dict for
-a later benchmarks/run.py.
+legends, milestone lines and count labels, plain ``to_html``), in the same run, on the same data.
+The result is the ratio of medians; target <= 1.5. ``measure(n)`` returns a dict for
+benchmarks/run.py.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import synth
+
+import exoreview as xr
+from exoreview.app.widgets import MAX_TABLE_ROWS, figure_png, render
+from exoreview.core.filters import Filter
+from exoreview.views import figures as views
+from exoreview.views import style, tables
 
 SPECS = ({"cell_sources": ("MSC",)}, {"species": ("mouse",), "year_from": 2015})
 TABLE_ROWS = 200
@@ -28,9 +38,6 @@ TARGET = 1.5
 
 
 def _ours(ev, spec_kwargs):
-    from exoreview.core.filters import Filter
-    from exoreview.app.widgets import MAX_TABLE_ROWS, figure_png, render
-
     view = render(ev, Filter(**spec_kwargs))
     html = view.table.to_html(max_rows=MAX_TABLE_ROWS)
     return len(html), len(figure_png(view.timeline)), len(figure_png(view.gap_map)), view.n
@@ -40,12 +47,6 @@ def _floor_factory(ev):
     """The hand-written floor: the same filter, table and two figures (same size, layout, markers,
     legends, count labels and milestone lines) with bare pandas/matplotlib calls and no exoreview
     code in the loop. Term sets, colours and milestone dates are precomputed once."""
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    from exoreview.views import figures as views
-    from exoreview.views import style
-
     st, tags, oc = ev.studies, ev.tags, ev.outcomes
     allowed = {"cell_source": ev.vocabulary.expand("cell_source", ["MSC"]),
                "species": ev.vocabulary.expand("species", ["mouse"])}
@@ -110,11 +111,6 @@ def _floor_factory(ev):
 
 def _breakdown(ev, repeats):
     """Median seconds of each step of our filter change (where the time goes)."""
-    from exoreview.views import figures as views
-    from exoreview.views import tables
-    from exoreview.core.filters import Filter
-    from exoreview.app.widgets import figure_png
-
     steps = {"mask": [], "subset (Evidence.subset)": [], "table + html": [], "timeline png": [],
              "gap map png": []}
     for i in range(repeats):
@@ -158,13 +154,7 @@ def _median_times(fns, arg_cycle, repeats):
 
 def measure(n: int = 10_000, *, repeats: int = 7, folder: str | Path | None = None) -> dict:
     """Time one filter change (ours vs the floor) on `n` synthetic studies; returns a dict."""
-    import matplotlib
-
     matplotlib.use("Agg")
-    import synth
-
-    import exoreview as xr
-
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(folder) if folder else Path(tmp) / "evidence"
         if not (root / "studies").is_dir():

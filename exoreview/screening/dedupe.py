@@ -35,7 +35,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ MATCH_COLUMNS = ("duplicate_of", "duplicate_reason", "in_evidence", "evidence_re
                  "check_reason")
 
 _TAGS = re.compile(r"<[^>]{1,20}>")
-_NON_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")          # a run of letters and digits
 
 
 def normalize_title(title: str | None) -> str:
@@ -77,7 +77,7 @@ def normalize_title(title: str | None) -> str:
     if not text.isascii():         # accents off (ASCII text has none to take off)
         text = unicodedata.normalize("NFKD", text.replace("β", "beta").replace("α", "alpha"))
         text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 @dataclass(frozen=True)
@@ -92,15 +92,21 @@ class Match:
     check_reason: str | None = None
 
 
+_NO_MATCH = Match()
+
+
 # -- one record or study, as the rules read it ---------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class _Item:
+    """One record or study as the rules read it."""
+
+    order: int                  # its place among the items it is filed with (earlier first)
     id: str
     title: str                  # normalised; '' when there is none
     year: int | None
     doi: str | None             # case-folded
     pmid: str | None
-    keys: list[str] = field(default_factory=list)    # index words, rarest first
+    keys: tuple[str, ...] = ()  # index words, rarest first
 
 
 def _text(value: Any) -> str | None:
@@ -110,21 +116,24 @@ def _text(value: Any) -> str | None:
     return None if missing(value) else str(value)
 
 
-def _item(row: dict[str, Any], id_field: str) -> _Item:
-    year, doi = row.get("year"), _text(row.get("doi"))
-    return _Item(str(row[id_field]), normalize_title(_text(row.get("title"))),
-                 None if missing(year) else int(year), doi.casefold() if doi else None,
-                 _text(row.get("pmid")))
+def _items(rows: Iterable[dict[str, Any]], id_field: str) -> list[_Item]:
+    """Rows (dicts with `id_field`, title, year, doi, pmid) as items, in order."""
+    out = []
+    for order, row in enumerate(rows):
+        year, doi = row.get("year"), _text(row.get("doi"))
+        out.append(_Item(order, str(row[id_field]), normalize_title(_text(row.get("title"))),
+                         year if year is None or type(year) is int else None if missing(year) else int(year),
+                         doi.casefold() if doi else None, _text(row.get("pmid"))))
+    return out
 
 
 def _index_words(items: list[_Item]) -> None:
     """Each item's keys: its INDEX_WORDS rarest words (fewest titles, then alphabetical) among
     the words seen in more than one title."""
-    words = [set(it.title.split()) for it in items]
-    seen_in = Counter(w for ws in words for w in ws)
-    for it, ws in zip(items, words):
-        shared = [w for w in ws if seen_in[w] > 1]
-        it.keys = sorted(shared, key=lambda w: (seen_in[w], w))[:INDEX_WORDS]
+    seen_in = Counter(w for it in items for w in set(it.title.split()))
+    for it in items:
+        rarest = sorted((seen_in[w], w) for w in set(it.title.split()) if seen_in[w] > 1)[:INDEX_WORDS]
+        it.keys = tuple(w for _n, w in rarest)
 
 
 def _years_close(a: int | None, b: int | None) -> bool:
@@ -134,20 +143,18 @@ def _years_close(a: int | None, b: int | None) -> bool:
 # -- what a record is compared with ------------------------------------------------------------
 class _Pool:
     """The evidence base, or the records kept so far: filed by DOI and PMID (the first item with
-    it), by exact title, and by index word and year."""
+    it), by exact title, and by (index word, year)."""
 
     def __init__(self, items: Iterable[_Item] = ()):
-        self.size = 0
         self.by_doi: dict[str, _Item] = {}
         self.by_pmid: dict[str, _Item] = {}
         self.by_title: dict[str, list[_Item]] = {}
-        self.by_word: dict[str, dict[int | None, list[tuple[int, _Item]]]] = {}
+        self.by_word: dict[tuple[str, int | None], list[_Item]] = {}
+        self.years: set[int | None] = {None}
         for it in items:
             self.add(it)
 
     def add(self, it: _Item) -> None:
-        order = self.size
-        self.size += 1
         if it.doi:
             self.by_doi.setdefault(it.doi, it)
         if it.pmid:
@@ -155,7 +162,8 @@ class _Pool:
         if it.title:
             self.by_title.setdefault(it.title, []).append(it)
         for word in it.keys:
-            self.by_word.setdefault(word, {}).setdefault(it.year, []).append((order, it))
+            self.by_word.setdefault((word, it.year), []).append(it)
+        self.years.add(it.year)
 
     def match(self, it: _Item) -> tuple[str, _Item, str] | None:
         """(rule code, matched item, reason) of the first rule that fires, or None."""
@@ -191,26 +199,23 @@ class _Pool:
 
     def _similar_title(self, it: _Item) -> tuple[float, _Item] | None:
         """The best candidate sharing an index word, within the year rule, scored at least
-        CHECK_SIMILARITY: highest score, then through the record's rarer word, then first filed."""
+        CHECK_SIMILARITY: highest score, then through the record's rarer word, then filed first."""
+        if it.year is None:                  # a record without a year: every year
+            years: Iterable[int | None] = self.years
+        else:
+            years = (*range(it.year - YEAR_TOLERANCE, it.year + YEAR_TOLERANCE + 1), None)
         best: tuple[tuple[float, int, int], _Item] | None = None
         scored: set[int] = set()
         for position, word in enumerate(it.keys):
-            by_year = self.by_word.get(word)
-            if not by_year:
-                continue
-            if it.year is None:
-                filed = [c for cs in by_year.values() for c in cs]
-            else:
-                years = range(it.year - YEAR_TOLERANCE, it.year + YEAR_TOLERANCE + 1)
-                filed = [c for y in (*years, None) for c in by_year.get(y, ())]
-            for order, other in filed:
-                if order in scored:          # found through a rarer word already
-                    continue
-                scored.add(order)
-                score = ratio(it.title, other.title, score_cutoff=CHECK_SIMILARITY)
-                rank = (score, -position, -order)
-                if score >= CHECK_SIMILARITY and (best is None or rank > best[0]):
-                    best = (rank, other)
+            for year in years:
+                for other in self.by_word.get((word, year), ()):
+                    if other.order in scored:          # found through a rarer word already
+                        continue
+                    scored.add(other.order)
+                    score = ratio(it.title, other.title, score_cutoff=CHECK_SIMILARITY)
+                    rank = (score, -position, -other.order)
+                    if score >= CHECK_SIMILARITY and (best is None or rank > best[0]):
+                        best = (rank, other)
         return None if best is None else (best[0][0], best[1])
 
 
@@ -250,11 +255,12 @@ def find_duplicates(records: Sequence[dict[str, Any]], *, earlier: Iterable[dict
     key instead of id. Earlier records that are themselves duplicates (a non-empty
     ``duplicate_of``) are skipped: their originals are in the pool already.
     """
-    kept_before = [_item(r, "id") for r in earlier if not _text(r.get("duplicate_of"))]
-    new = [_item(r, "id") for r in records]
-    in_evidence = [_item(s, "key") for s in studies]
-    _index_words([*kept_before, *new, *in_evidence])
-    evidence, pool = _Pool(in_evidence), _Pool(kept_before)
+    kept = [r for r in earlier if not _text(r.get("duplicate_of"))]
+    pooled = _items([*kept, *records], "id")       # numbered together: earlier ones first
+    in_evidence = _items(studies, "key")
+    _index_words([*pooled, *in_evidence])
+    evidence, pool = _Pool(in_evidence), _Pool(pooled[:len(kept)])
+    new = pooled[len(kept):]
     out: list[Match] = []
     for it in tqdm(new, desc="de-duplicating", unit=" records", leave=False,
                    disable=None if progress else True):
@@ -275,7 +281,7 @@ def find_duplicates(records: Sequence[dict[str, Any]], *, earlier: Iterable[dict
                 fields.update(check_with=other.id, check_reason=reason)
         if "duplicate_of" not in fields:
             pool.add(it)
-        out.append(Match(**fields))
+        out.append(Match(**fields) if fields else _NO_MATCH)
     return out
 
 

@@ -46,11 +46,11 @@ def read_ris(text: str, path: str) -> tuple[list[dict], list[Problem]]:
                                         "ignored", "bad-line"))
                 continue
             chunk.append(line)
-            (entry,) = parser.parse_lines(iter(chunk))
+            for entry in parser.parse_lines(iter(chunk)):      # one entry: the chunk is one record
+                kept = check(_from_ris(entry), path, start, position, problems, suspect)
+                if kept:
+                    records.append(kept)
             chunk = []
-            kept = check(_from_ris(entry), path, start, position, problems, suspect)
-            if kept:
-                records.append(kept)
         elif chunk:
             chunk.append(line)
         elif line.strip() and stray is None:

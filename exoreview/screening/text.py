@@ -91,7 +91,7 @@ def lines(text: str) -> list[str]:
 
     ``str.splitlines`` also splits at form feeds, U+0085, U+2028 and other characters a title or
     an abstract can hold: the rest of such a line was lost and every later line number was off."""
-    out = LINE_END.split(text)
+    out = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if out and out[-1] == "":
         out.pop()
     return out

@@ -12,6 +12,7 @@ from conftest import EVIDENCE, EXHIBIT, snapshot
 from exoreview.cli import main
 from exoreview.errors import UsageError
 from exoreview.screening import readers
+from exoreview.screening.fields import clean
 from exoreview.screening.importer import import_records
 from exoreview.screening.records import read_files
 from exoreview.screening.tags import suggest
@@ -88,23 +89,23 @@ def test_ris_normalises_dois_and_keeps_records_without_year_or_pmid():
     assert "β-catenin" in by_pos[3]["title"]
 
 
-def test_ris_careful_and_fast_readers_agree():
-    text = (DATA / "embase-search.ris").read_text(encoding="utf-8")
-    fast = readers._read_ris_fast(text, "x.ris")
-    careful, problems = readers.read_ris(text + "TY  - JOUR\nTI  - cut off\n", "x.ris")
-    assert fast is not None and problems and problems[0].code == "truncated"
-    assert careful == fast
-
-
 @pytest.mark.parametrize("shift", ["", "é", "é é"])
 def test_long_fields_are_folded_wherever_a_double_space_falls(shift):
-    # texts over 64 KB are scanned for "  " by numpy as byte pairs at even and odd offsets
     base = shift + "exosome vesicle " * 5000
     for at in (0, 1, 2, 3, 40_001, 40_002, len(base) - 1):
         messy = base[:at] + "  " + base[at:]
-        assert "  " in messy
-        assert readers._clean_column([messy, "tidy"]) == [" ".join(messy.split()), "tidy"]
-    assert readers._clean_column([base.strip()]) == [base.strip()]
+        assert clean(messy) == " ".join(messy.split())
+    assert clean(base) == base.strip()
+
+
+def test_ris_records_keep_their_lines_and_a_bad_one_leaves_the_others_whole():
+    text = (DATA / "embase-search.ris").read_text(encoding="utf-8")
+    records, problems = readers.read_ris(text, "x.ris")
+    assert problems == [] and [r["position"] for r in records] == list(range(1, 8))
+    assert [r["line"] for r in records] == [i + 1 for i, line in enumerate(text.splitlines())
+                                            if line.startswith("TY  -")]
+    more, problems = readers.read_ris(text + "TY  - JOUR\nTI  - cut off\n", "x.ris")
+    assert [p.code for p in problems] == ["truncated"] and more == records
 
 
 def test_latin1_bibtex_and_csv_layouts():
@@ -172,8 +173,6 @@ def test_overlapping_medline_and_ris_are_deduplicated(evidence):
     assert dups.loc["R0011", "duplicate_reason"].startswith("title 9")
     check = batch.to_check().iloc[0]
     assert (check["id"], check["check_with"]) == ("R0012", "R0004") and "2025 and 2024" in check["check_reason"]
-
-
 
 
 def test_cli_json_is_the_documented_shape(capsys, evidence):
