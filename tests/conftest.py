@@ -109,6 +109,31 @@ def make_evidence(tmp_path):
     return make
 
 
+@pytest.fixture
+def evidence_on(tmp_path_factory):
+    """evidence_on({key: record}, regulatory={...}) → Evidence loaded from a fresh folder (shipped vocabulary)."""
+    def run(studies, regulatory=None):
+        import exoreview as xr
+        root = tmp_path_factory.mktemp("evidence")
+        for name in ("vocabulary.yaml", "schema.yaml"):
+            shutil.copy(EVIDENCE / name, root / name)
+        for folder, files in (("studies", studies), ("regulatory", regulatory or {})):
+            (root / folder).mkdir()
+            for key, rec in files.items():
+                (root / folder / f"{key}.yaml").write_text(yaml.safe_dump(rec, sort_keys=False), encoding="utf-8")
+        return xr.load(root)
+    return run
+
+
+@pytest.fixture
+def grade_on(evidence_on):
+    """grade_on(claim, {key: record}, regulatory={...}) → the Assessment on a fresh evidence folder."""
+    def run(claim, studies, regulatory=None):
+        from exoreview.appraisal.grade import assess  # the grader is what the tests using this fixture test
+        return assess(claim, evidence_on(studies, regulatory))
+    return run
+
+
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     """Every file under `folder` with its mtime and bytes (to prove nothing was written)."""
     return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes())

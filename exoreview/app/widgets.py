@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
 from ..appraisal.audit import audit, findings_html
+from ..appraisal.texts import text_from_bytes
 from ..core.evidence import Evidence, load
 from ..core.filters import FIELDS, Filter, FilterField, terms_in
 from ..errors import ExoreviewError
@@ -278,36 +279,55 @@ AUDIT_CLASS = "exoreview-text-audit"
 
 
 class TextAudit:
-    """Paste a text (an article, a clinic page) → the audit table of its references and claims.
+    """Paste a text, or load a saved web page (.html) or a PDF, → the audit of its references and
+    claims (the same reader as ``exoreview audit``: main text of a page, text of a PDF).
 
-    ``text_audit.current`` holds the last :class:`exoreview.audit.Findings`; set
-    ``text_audit.text.value`` (or call :meth:`run`) to audit from code."""
+    ``text_audit.current`` holds the last :class:`exoreview.appraisal.audit.Findings`; set
+    ``text_audit.text.value`` (or call :meth:`run` / :meth:`load_file`) to audit from code."""
 
     def __init__(self, evidence: Evidence | None = None, *, text: str = "") -> None:
-
-
         self.evidence = evidence if evidence is not None else load()
-        self.text = w.Textarea(value=text, placeholder="Paste a text with its reference list here",
-                               continuous_update=False,
+        self.text = w.Textarea(value=text, placeholder="Paste a text with its reference list here, or load a "
+                               "saved web page or PDF below", continuous_update=False,
                                layout=w.Layout(width="100%", height="180px"))
+        self.upload = w.FileUpload(accept=".txt,.html,.htm,.pdf", multiple=False,
+                                   description="Load .html / .pdf / .txt")
         self.button = w.Button(description="Audit the text", icon="search")
         self.output = w.HTML(layout=w.Layout(max_height="700px", overflow="auto"))
         self.current = None
         self.runs = 0
+        self.source = "pasted text"
         self.button.on_click(lambda _b: self.run())
         self.text.observe(lambda _c: self.run(), names="value")
+        self.upload.observe(self._uploaded, names="value")
         self.widget = w.VBox([w.HTML("<b>Check a text</b>: are its references real and on topic, "
                                      "and do its claims stay within the evidence?"),
-                              self.text, self.button, self.output])
+                              self.text, w.HBox([self.upload, self.button]), self.output])
         self.widget.add_class(AUDIT_CLASS)
         if text:
             self.run()
 
+    def load_file(self, name: str, content: bytes):
+        """Audit a file's bytes (a saved web page, a PDF or a text) as ``exoreview audit`` would."""
+        try:
+            text = text_from_bytes(name, content)
+        except ExoreviewError as err:
+            self.output.value = f'<span style="color:#b00">{html.escape(str(err))}</span>'
+            return None
+        self.source = name
+        self.text.value = text          # shows the text read, and audits it
+        return self.current
+
+    def _uploaded(self, change: Any) -> None:
+        files = change["new"] or ()
+        if files:
+            f = files[0]
+            self.load_file(f["name"], bytes(f["content"]))
+
     def run(self):
         """Audit the current text; the result is shown and kept in ``self.current``."""
-
         try:
-            self.current = audit(self.text.value, self.evidence, source="pasted text")
+            self.current = audit(self.text.value, self.evidence, source=self.source)
         except ExoreviewError as err:
             self.output.value = f'<span style="color:#b00">{html.escape(str(err))}</span>'
             return None

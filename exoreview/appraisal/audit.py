@@ -30,9 +30,7 @@ from ..core.claims import Cite, Claim
 from ..core.evidence import Evidence
 from ..core.paths import sources_folder
 from ..core.vocab import normalize
-from ..core.yamlio import display_path
-from ..errors import UsageError
-from . import audit_rules
+from . import audit_rules, claim_rules
 from .cards import findings_html
 from .citations import (
     Reference,
@@ -42,8 +40,10 @@ from .citations import (
     find_reference_list,
     same_journal,
 )
+from .detect import Topic, document_topic, read_sentence
 from .grade import Assessment, assess
-from .scope import claim_kind, compare_scope, hair_words, negated, study_scope, tag_scope
+from .scope import claim_kind, compare_scope, negated, study_scope, tag_scope
+from .texts import read_text
 
 # --- sentences and their citations ------------------------------------------------------------
 
@@ -78,26 +78,9 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     return [(p, s.strip()) for p, s in out if s.strip()]
 
 
-def _mentions(sentence: str, words: Sequence[str]) -> bool:
-    s = sentence.casefold()
-    return any(w in s for w in words)
-
-
-def _is_claim(sentence: str, vocab) -> bool:
-    s = sentence.casefold()
-    vesicle = _mentions(s, audit_rules.VESICLE_WORDS) or bool(vocab["vesicle_term"].matcher(skip_names=audit_rules.UNTAGGED_NAMES).find(sentence))
-    hair = any(w in normalize(sentence) for w in hair_words(vocab)) or "hair" in s
-    if not (vesicle and hair) or sentence.rstrip().endswith("?"):
-        return False
-    if not audit_rules.ASSERTION.search(sentence):
-        return False
-    return not (audit_rules.HEDGE_ONLY.search(sentence) and not re.search(
-        r"\b(promot|increas|improv|regrow|stimulat|effective|prove|show|demonstrat|help|treat|restor|safe)", s))
-
-
 def _without_sources(sentence: str) -> str:
     """The sentence with journal names and author-year markers blanked (they are not claims)."""
-    for pattern in (audit_rules.PUBLISHED_IN, audit_rules.YEAR_STUDY_IN):
+    for pattern in audit_rules.JOURNAL_PATTERNS:
         sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
     for pattern in audit_rules.AUTHOR_YEAR:
         sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
@@ -224,9 +207,16 @@ def _resolve_markers(sentence: str, refs: Sequence[Reference], numbered: bool) -
 def _published_in(sentence: str, refs: Sequence[Reference], evidence) -> tuple[list[str], list[str], list[str]]:
     """'a study published in <Journal> in <Year>': (reference labels, studies named, notes)."""
     labels, studies, notes = [], [], []
-    for pattern in (audit_rules.PUBLISHED_IN, audit_rules.YEAR_STUDY_IN):
+    seen: set[tuple[str, int]] = set()
+    years: set[int] = set()   # a year already read by an earlier pattern (its journal too)
+    for pattern in audit_rules.JOURNAL_PATTERNS:
         for m in pattern.finditer(sentence):
             journal, year = m.group("journal").strip().rstrip(","), int(m.group("year"))
+            if ((journal.casefold(), year) in seen or journal.casefold() in ("a", "the", "one", "this")
+                    or m.start("year") in years):
+                continue
+            seen.add((journal.casefold(), year))
+            years.add(m.start("year"))
             hit = [r.label for r in refs if same_journal(journal, r.journal) and r.year == year]
             if hit:
                 labels += hit
@@ -247,14 +237,16 @@ def _published_in(sentence: str, refs: Sequence[Reference], evidence) -> tuple[l
                 notes.append(f"'published in {journal} in {year}': no such reference; the evidence base "
                              f"holds {', '.join(same)}")
             else:
-                notes.append(f"'published in {journal} in {year}': neither the reference list nor the "
-                             "evidence base holds such a study")
+                notes.append(f"'published in {journal} in {year}': no study in the evidence base matches "
+                             "journal and year, and no reference list gives it")
                 labels.append(f"{journal} {year}")
     return labels, studies, notes
 
 
-def audit(text: str, evidence: Evidence, *, source: str = "text") -> Findings:
-    """Audit a text's references and claims against `evidence` (nothing is written)."""
+def audit(text: str, evidence: Evidence, *, source: str = "text", topic: Topic | None = None) -> Findings:
+    """Audit a text's references and claims against `evidence` (nothing is written). The page's
+    topic is read from the text unless `topic` says it (an excerpt of a page whose title is not in
+    the text)."""
     vocab = evidence.vocabulary
     refs, ref_line, notes = find_reference_list(text)
     numbered = any(audit_rules.NUMBERED_ENTRY.match(r.text) for r in refs)
@@ -262,11 +254,11 @@ def audit(text: str, evidence: Evidence, *, source: str = "text") -> Findings:
     by_label = {f.label: f for f in findings}
     body = "\n".join(text.splitlines()[: ref_line - 1]) if ref_line else text
     sentences = split_sentences(body)
+    topic = topic or document_topic([s for _p, s in sentences], vocab)
     claims: list[ClaimFinding] = []
     recent: list[tuple[int, list[str]]] = []
-    prev_claim: tuple[int, int] | None = None
-    for i, (para, sentence) in enumerate(sentences):
-        sentence = audit_rules.LABEL_PREFIX.sub("", sentence)
+    for i, (_para, labelled) in enumerate(sentences):
+        sentence = audit_rules.LABEL_PREFIX.sub("", labelled)   # "History: The use of ..."
         labels, missing = _resolve_markers(sentence, refs, numbered)
         pub_labels, named_studies, link_notes = _published_in(sentence, refs, evidence)
         labels += [x for x in pub_labels if x not in labels]
@@ -279,31 +271,42 @@ def audit(text: str, evidence: Evidence, *, source: str = "text") -> Findings:
                                + ", ".join(f"[{b}]" for b in labels))
         if labels or named_studies:
             recent.append((i, labels))
-        continues = (bool(audit_rules.CONTINUATION.match(sentence)) and prev_claim == (i - 1, para)
-                     and _is_claim(f"exosomes {sentence}", vocab))
-        if not (_is_claim(sentence, vocab) or continues):
+        reading = read_sentence(sentence, topic, vocab)
+        if reading.kind != "claim" and labelled != sentence:   # the label may be the claim ("No Risk of X: ...")
+            reading = read_sentence(labelled, topic, vocab)
+            sentence = labelled
+        if reading.kind != "claim":
             continue
-        prev_claim = (i, para)
         claims.append(_claim_finding(i, sentence, labels, missing, named_studies, reasons, by_label,
-                                     evidence))
+                                     evidence, topic))
     if not refs and any(audit_rules.NUMBER_MARKER.search(s) for _, s in sentences):
         notes.append("the text has numbered citation markers but no reference list was found")
     return Findings(tuple(findings), tuple(claims), tuple(notes), source)
 
 
-def _claim_finding(i, sentence, labels, missing, named_studies, reasons, by_label, evidence):
+def _claim_finding(i, sentence, labels, missing, named_studies, reasons, by_label, evidence, topic):
     vocab = evidence.vocabulary
     scope = tag_scope(_without_sources(sentence), vocab)
-    if not scope["vesicle_term"] and audit_rules.CONTINUATION.match(sentence):
-        scope["vesicle_term"] = ("exosome",)  # "It regrows ..." continues a sentence about exosomes
-    kind, comp, weeks = claim_kind(sentence)
+    if not scope["vesicle_term"]:   # the page's topic carries: "It delivers growth factors ..."
+        scope["vesicle_term"] = ("conditioned medium",) if topic.secretome else ("exosome",)
+    if not scope["condition"]:
+        scope["condition"] = tuple(name for name, p in claim_rules.POPULATIONS if p.search(sentence))
+    if not scope["condition"] and topic.hair:   # on a page about hair, a claim is about hair use
+        scope["condition"] = ("hair loss (unspecified)",)
+    named = claim_kind(sentence)
+    kind = str(named["asserts"])
+    if kind == "mechanism":   # how it works is measured by cell, follicle and cycle outcomes
+        scope["outcome"] = tuple(named.get("mechanism_outcomes") or ())
     cites: list[Cite] = []
     differences: list[str] = []
     broken: list[str] = []
     for lab in labels:
         f = by_label.get(lab)
         if f is None:
-            broken.append(f"it cites {lab}, which is neither in the reference list nor in the evidence base")
+            broken.append(f"it names {lab}: no study in the evidence base matches that journal and year, and the "
+                          "text gives no reference list"
+                          if re.search(r"(19|20)\d{2}$", lab) else
+                          f"it cites {lab}, which is neither in the reference list nor in the evidence base")
             continue
         if f.status in ("not-found", "off-topic"):
             what = "the cited title says"
@@ -324,9 +327,12 @@ def _claim_finding(i, sentence, labels, missing, named_studies, reasons, by_labe
                   condition=scope["condition"], species=() if cells_only else scope["species"],
                   cell_source=scope["cell_source"],
                   vesicle_term=tuple(v for v in scope["vesicle_term"]) or ("exosome",),
-                  outcome=scope["outcome"], route=scope["route"], comparator=comp,
-                  min_follow_up_weeks=weeks if kind == "durability" else None, cites=tuple(cites),
-                  cells=bool(cells_only))
+                  outcome=scope["outcome"], route=scope["route"], comparator=named.get("comparator"),
+                  min_follow_up_weeks=named.get("min_follow_up_weeks"), onset_weeks=named.get("onset_weeks"),
+                  dose_particles=named.get("dose_particles"), dose_sessions=named.get("dose_sessions"),
+                  unmeasured=tuple(named.get("unmeasured") or ()), regulator=named.get("regulator"),
+                  registration=bool(named.get("registration")), restriction=bool(named.get("restriction")),
+                  cites=tuple(cites), cells=bool(cells_only))
     own = assess(replace(claim, cites=()), evidence)
     a = assess(claim, evidence) if cites else own
     out_reasons = list(reasons) + broken
@@ -351,11 +357,7 @@ def _claim_finding(i, sentence, labels, missing, named_studies, reasons, by_labe
                                    *(r.key for r in a.supporting if r.kind == "study"),
                                    *(r.key for r in a.contradicting if r.kind == "study")]))
     scope_out: dict[str, Any] = {k: v for k, v in scope.items()}
-    scope_out["asserts"] = kind
-    if comp:
-        scope_out["comparator"] = comp
-    if weeks:
-        scope_out["min_follow_up_weeks"] = weeks
+    scope_out.update(named)
     return ClaimFinding(sentence, tuple(labels), scope_out, verdict, a.certainty, tuple(overreach),
                         tuple(dict.fromkeys(out_reasons)), studies, tuple(differences))
 
@@ -404,37 +406,16 @@ EVIDENCE_SHOWS = {"approvals": _approvals, "adverse events": _adverse_events, "f
                   "verdict": _verdict_of}
 
 
-def read_text_file(path) -> str:
-    """A text file's content as UTF-8; :class:`UsageError` (exit 2) for missing, binary or
-    non-UTF-8 files, naming the file and the fix."""
-    p = Path(path)
-    shown = display_path(p)
-    if p.is_dir():
-        raise UsageError(f"{shown} is a folder; give a text file")
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{shown}: no such file") from None
-    except OSError as err:
-        raise UsageError(f"{shown}: cannot read the file: {err.strerror}") from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    if b"\x00" in raw[:8192]:
-        raise UsageError(f"{shown} is a binary file, not text; save the text as a UTF-8 .txt file")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise UsageError(f"{shown}:{line}: not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as "
-                         "UTF-8") from None
+SOURCE_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 
 
 def source_texts(evidence: Evidence) -> list[Path]:
-    """The texts in ``<evidence>/sources/`` (``*.txt``), by name."""
+    """The texts in ``<evidence>/sources/`` (plain text, saved web pages, PDFs), by name."""
     folder = sources_folder(evidence.root)
-    return sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES) if folder.is_dir() else []
 
 
 def audit_file(path, evidence: Evidence) -> Findings:
-    """Audit a text file (UTF-8); :class:`UsageError` for missing, binary or non-UTF-8 files."""
-    return audit(read_text_file(path), evidence, source=Path(path).name)
+    """Audit a text file, a saved web page or a PDF (:mod:`.texts`); :class:`UsageError` for a file
+    that gives no text."""
+    return audit(read_text(path), evidence, source=Path(path).name)

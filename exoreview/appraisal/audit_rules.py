@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import claim_rules
+
 # --- names --------------------------------------------------------------------------------------------
 # Author names in any Latin, Greek or Cyrillic script (Pérez, Özer, Łukasz, Šimić), not only A–Z:
 # NAME_UPPER is one capital letter (a regex class), NAME_LETTERS a run of letters, apostrophes, hyphens.
@@ -79,58 +81,30 @@ OFF_TOPIC: Mapping[str, tuple[str, ...]] = {
     "wound healing": ("wound",),
 }
 
-# --- which sentences are claims -------------------------------------------------------------------------
-# A sentence is kept when it names a vesicle (vocabulary vesicle_term names, plus these) and hair.
-VESICLE_WORDS: tuple[str, ...] = ("exosome", "exosomal", "extracellular vesicle", "vesicle", "secretome",
-                                  "conditioned medi")
-# a claim asserts something: one of these words must be present
-ASSERTION = re.compile(r"\b(promot\w*|increas\w*|improv\w*|regrow\w*|stimulat\w*|enhanc\w*|effective\w*|"
-                       r"efficac\w*|prove[ns]?|shows?|showed|shown|demonstrat\w*|helps?|helped|treats?|treated|"
-                       r"cures?|cured|restor\w*|reduc\w*|prevent\w*|revers\w*|boost\w*|safe|safely|approved|"
-                       r"works?|potential|promising|evidence|benefit\w*|results? in|leads? to|alleviat\w*|"
-                       r"activat\w*|induc\w*|accelerat\w*|thicken\w*|grows?|lasting|lasts?|permanent\w*|"
-                       r"better|superior|push\w*|trigger\w*|drives?|drove|caus\w*|rejuvenat\w*|revitali[sz]\w*|"
-                       r"stops?|halts?|fights?|repairs?|renew\w*|clinically|awaken\w*|wak\w*)\b", re.I)
-# a sentence starting like this continues the claim before it ("It regrows dead follicles ...")
-CONTINUATION = re.compile(r"^(it|they|this (treatment|therapy|product|serum)|these (treatments|products|vesicles))\b",
-                          re.I)
-# sentences that only hedge are not claims
-HEDGE_ONLY = re.compile(r"\b(more (studies|research) (is|are) needed|further research|still in the early "
-                        r"stages?)\b", re.I)
 # abbreviations that end with a full stop but do not end a sentence
 ABBREVIATIONS: tuple[str, ...] = ("et al.", "e.g.", "i.e.", "vs.", "Fig.", "Figs.", "approx.", "cf.",
                                   "Dr.", "Prof.", "No.", "Vol.", "p.", "pp.", "ca.", "resp.", "incl.")
 LABEL_PREFIX = re.compile(r"^\s*([A-Z][\w ]{0,30}):\s+(?=[A-Z])")  # "History: The use of ..."
 
-# what kind of claim a sentence makes (first match wins; default: benefit)
-CLAIM_KINDS: tuple[tuple[str, re.Pattern], ...] = (
-    ("approval", re.compile(r"(?<!not )(?<!un)\b(fda[- ]approved|approved|fda[- ]cleared|cleared by the fda|"
-                            r"authori[sz]ed)\b", re.I)),
-    ("no-harm", re.compile(r"\bno (known )?(side[- ]effects?|risks?|adverse (events?|effects?)|downtime and "
-                           r"no side)|\bzero (side[- ]effects?|risk)|\bcompletely safe|\brisk[- ]free|\b100 ?% safe",
-                           re.I)),
-    ("superiority", re.compile(r"\b(better|more effective|superior|outperform\w*|beats?)\b(?: than| to)?", re.I)),
-    ("durability", re.compile(r"\b(permanent(ly)?|long[- ]lasting|lifetime|last(s|ing)? (for )?(up to )?"
-                              r"(a|one|two|three|\d+) (year|month)s?)\b", re.I)),
-    ("safety", re.compile(r"\b(safe|safely|safety|well[- ]tolerated)\b", re.I)),
-)
-COMPARATOR = re.compile(r"\b(?:than|to|over|versus|vs\.?)\s+(?P<comp>PRP|platelet[- ]rich plasma|minoxidil|"
-                        r"finasteride|dutasteride|hair transplant\w*|placebo|microneedling)", re.I)
-NUMBER_WORDS: Mapping[str, int] = {"a": 1, "one": 1, "two": 2, "three": 3}
-DURATION = re.compile(r"\b(?P<n>a|one|two|three|\d+) (?P<unit>year|month)s?\b", re.I)
-PERMANENT_WEEKS = 104  # "permanent" is read as at least two years
-
 # cell sources named as the target of an effect, not the vesicles' source
 TARGET_CONTEXT = re.compile(r"\b(proliferation|migration|survival|viability|activation|function|"
                             r"differentiation|growth|apoptosis|number) of (the )?(human |mouse |murine )?$"
-                            r"|\b(on|in|into|to|recipient|treated|cultured|targeting)\s+(human |mouse )?$", re.I)
+                            r"|\b(on|in|into|to|recipient|treated|cultured|targeting|stimulat\w*|activat\w*|"
+                            r"(re)?awaken\w*|energi[sz]\w*|nourish\w*|reach\w*|instruct\w*|recipient cells,? "
+                            r"including)\s+(the )?(human |mouse |murine )?$", re.I)
 
+# the text between two items of one list ('dermal papilla cells, hair matrix cells, and outer root sheath')
+LIST_CONTINUES = re.compile(r"^[\w\s-]{0,25}(,|\band\b|\bor\b)[\w\s,-]{0,25}$")
+ANY_ANIMAL = "any animal"   # a species cue that stands for every non-human species of the vocabulary
 # species / experimental system asserted (pattern, model, species)
 MODEL_CUES: tuple[tuple[re.Pattern, str, str], ...] = (
     (re.compile(r"\b(mouse|murine)\b(?!\s+(?:\w+\s+)?(?:cells?|fibroblasts?|keratinocytes?|dermal papilla))|"
                 r"\bmice\b", re.I), "animal model", "mouse"),
     (re.compile(r"\brats?\b(?!\s+(?:\w+\s+)?(?:cells?|fibroblasts?|keratinocytes?|dermal papilla))", re.I),
      "animal model", "rat"),
+    # 'animal models', 'in animals', 'preclinical': every animal species of the vocabulary
+    (re.compile(r"\banimal (models?|studies|experiments|research)\b|\bin animals\b|\bpre-?clinical\b", re.I),
+     "animal model", ANY_ANIMAL),
     (re.compile(r"\b(patients|men|women|people|participants|volunteers|subjects|clinical (trial|study|use)|"
                 r"humans|clients)\b", re.I), "clinical", "human"),
     (re.compile(r"\bhuman [a-z -]*cells\b|\bin vitro\b|\bcultured\b|\bcell culture\b", re.I),
@@ -161,8 +135,16 @@ BACK_WINDOW = 6  # sentences to look back for the cited studies
 # how a sentence names its source
 PUBLISHED_IN = re.compile(r"\bpublished (?:in|by) (?:the )?(?P<journal>[A-Z][A-Za-z&,:'\- ]+?)\s+in\s+"
                           r"(?P<year>(?:19|20)\d{2})\b")
-YEAR_STUDY_IN = re.compile(r"\b(?P<year>(?:19|20)\d{2}) (?:study|paper|trial|article) (?:in|published in) "
-                           r"(?:the )?(?P<journal>[A-Z][A-Za-z&:'\- ]+?)(?=[,.;]| (?:showed|found|demonstrated|reported))")
+# 'a 2021 study in Stem Cell Research & Therapy found', 'a 2022 Korean study published in Stem Cells Transl Med was'
+YEAR_STUDY_IN = re.compile(r"\b(?P<year>(?:19|20)\d{2})(?: [A-Za-z-]+){0,3}? (?:study|paper|trial|article|review|report) "
+                           r"(?:in|published in) (?:the )?(?:journal )?(?P<journal>[A-Z][A-Za-z&:'\- ]+?)(?=[,.;]| (?:showed|"
+                           r"found|demonstrated|reported|suggested|was|is|that|and|of|on|with)\b)")
+# 'a 2021 Journal of Dermatological Science study showed', 'a study in Stem Cell Res Ther (2020)'
+YEAR_JOURNAL_STUDY = re.compile(r"\b(?P<year>(?:19|20)\d{2}) (?:issue of )?(?:the )?(?P<journal>(?:[A-Z][\w&:'\-]*"
+                                r"(?: (?:of|and|in|for|&|the))? ?)+?) (?:study|trial|paper|article|review|report)\b")
+STUDY_IN_JOURNAL_YEAR = re.compile(r"\b(?:study|trial|paper|article|review|research) (?:published )?in (?:the )?"
+                                   r"(?P<journal>[A-Z][A-Za-z&:'\- ]+?) \((?P<year>(?:19|20)\d{2})\)")
+JOURNAL_PATTERNS = (PUBLISHED_IN, YEAR_STUDY_IN, YEAR_JOURNAL_STUDY, STUDY_IN_JOURNAL_YEAR)
 _NAME = NAME_UPPER + NAME_LETTERS
 AUTHOR_YEAR = (
     re.compile(rf"\((?P<author>{_NAME})(?: et al\.?| and {_NAME}| & {_NAME})?,? "
@@ -192,26 +174,44 @@ class Overreach:
 OVERREACH: tuple[Overreach, ...] = (
     Overreach("clinically proven", re.compile(r"\bclinically (proven|shown|tested|validated|demonstrated)\b", re.I),
               "proof in people needs moderate or high certainty human evidence"),
-    Overreach("proven", re.compile(r"\b(scientifically )?(proven|proves)\b", re.I),
+    Overreach("proven", re.compile(r"\b(scientifically )?(proven|proves)\b|\bclearly (shown|demonstrated|established)\b|"
+                                   r"\b(scientifically|science|evidence|research)[- ](backed|based|supported)\b|\bwell[- ]"
+                                   r"established\b", re.I),
               "proof needs moderate or high certainty evidence of the claimed scope", negatable=True,
               unless=re.compile(r"clinically (proven|shown)", re.I)),
     Overreach("permanent", re.compile(r"\bpermanent(ly)?\b|\blifetime\b|\bforever\b", re.I),
               "a permanent effect needs long follow-up after treatment stops", shows="follow-up", negatable=True),
-    Overreach("no side effects", re.compile(r"\bno (known )?(side[- ]effects?|risks?|adverse (events?|effects?))\b|"
-                                            r"\brisk[- ]free\b|\bcompletely safe\b|\b100 ?% safe\b", re.I),
-              "'no side effects' is contradicted by any adverse event on record", shows="adverse events"),
+    Overreach("no side effects", re.compile(r"\bno (known |reported |serious )?(side[- ]effects?|risks?|adverse (events?|"
+                                            r"effects?|reactions?)|complications?)\b|\brisk[- ]free\b|\bcompletely safe\b|"
+                                            r"\b100 ?% (safe|natural)\b|\b(removes?|eliminates?) (any|all) (\w+ )?risks?\b|"
+                                            r"\bwithout (any )?(side[- ]effects?|risks?)\b", re.I),
+              "'no side effects' is contradicted by any adverse event on record", shows="adverse events",
+              negatable=True),
     Overreach("approved", re.compile(r"(?<!not )(?<!un)\b(fda[- ]approved|approved|fda[- ]cleared)\b", re.I),
               "an approval must exist in a regulator's record", shows="approvals", negatable=True),
-    Overreach("regrows dead follicles", re.compile(r"\b(regrow\w*|revive\w*|reactivat\w*|bring\w* back)\b[^.]{0,30}"
-                                                   r"\bdead (hair )?follicles?\b|\bdead follicles?\b[^.]{0,30}\b"
-                                                   r"(regrow|revive|back to life)", re.I),
+    Overreach("implied approval", re.compile(r"\b(FDA|MFDS|KFDA|TGA)[- ](certified|registered|compliant|inspected|"
+                                             r"permitted|standards?)\b|\b(certified|registered)\b[^.]{0,20}\b(lab|"
+                                             r"laborator\w+|facilit\w+)\b|\b(standards|regulations)\b[^.]{0,120}\b(FDA|"
+                                             r"Food (and|&) Drug)", re.I),
+              "a registered or certified facility, or standards followed, is not a product's approval",
+              shows="approvals", negatable=True),
+    Overreach("regrows dead follicles", re.compile(r"\b(regrow\w*|revive\w*|reactivat\w*|regenerat\w*|bring\w* back)\b"
+                                                   r"[^.]{0,60}?\b(dead|destroyed)( (hair )?follicles?)?\b|\b(dead|destroyed) "
+                                                   r"(hair )?follicles?\b", re.I),
               "no study in the evidence base shows regrowth from destroyed follicles; studies measure resting or "
               "miniaturised follicles"),
     Overreach("cure", re.compile(r"\bcures?\b|\bcured\b|\bguarantee\w*\b", re.I),
-              "no study reports a cure or a guaranteed result"),
+              "no study reports a cure or a guaranteed result", negatable=True),
+    Overreach("certain outcome", re.compile(r"\b(will|ensures?|ensuring)\b (\w+ ){0,2}(have|see|get|notice|add|grow|regrow|"
+                                            r"thicken|restore|stop|minimal|results?|fuller|thicker)\b", re.I),
+              "a result every treated person will get needs every treated person to respond in a controlled study",
+              negatable=True),
     Overreach("everyone responds", re.compile(r"\b(all|every) (patients?|clients?|users?)\b|\beveryone\b|\b100 ?%", re.I),
               "a universal response needs every treated person to respond in a controlled study"),
-    Overreach("marketing superlative", re.compile(r"\b(miracle|breakthrough|revolutionary|game[- ]changer)\b", re.I),
+    Overreach("marketing superlative", re.compile(r"\b(miracle|miraculous|breakthrough|revolutionary|game[- ]changer|"
+                                                  r"tremendous|incredible|amazing|remarkable|unmatched|unparalleled|"
+                                                  r"uniquely|greatest|most (natural|advanced|powerful|effective)|"
+                                                  r"the best|number one|#1|replac\w+ all|shaking)\b", re.I),
               "marketing language, not a finding"),
     Overreach("unsourced percentage", re.compile(r"\b\d{1,3}(?:\.\d+)? ?%|\b\d{1,3}(?:\.\d+)? percent\b", re.I),
               "a percentage needs a source that reports it", sourced_when_cited=True),
@@ -231,6 +231,9 @@ def rules_table() -> pd.DataFrame:
             ("status", "not-found", "neither in the evidence base nor judged off-topic from its title")]
     rows += [("journal abbreviation", ", ".join(abbr), full) for full, abbr in JOURNAL_ABBREVIATIONS.items()]
     rows += [("off-topic words", ", ".join(words), topic) for topic, words in OFF_TOPIC.items()]
-    rows += [("claim kind", kind, pattern.pattern) for kind, pattern in CLAIM_KINDS]
+    rows += [("claim kind", kind, pattern.pattern) for kind, pattern in claim_rules.CLAIM_KINDS]
+    rows += [("mechanism", name, f"{pattern.pattern} → {outcome or 'no outcome records it'}")
+             for name, pattern, outcome in claim_rules.MECHANISMS]
+    rows += [("not a claim", kind, pattern.pattern) for kind, pattern in claim_rules.NOT_CLAIMS]
     rows += [("overreach", o.name, o.need) for o in OVERREACH]
     return pd.DataFrame(rows, columns=["rule", "value", "meaning"])

@@ -327,9 +327,14 @@ def check_reference(ref: Reference | str, evidence: Evidence, *, label: str = ""
         diffs.append(f"authors: the reference's first author is {ref.first_author}, the record's is {first}")
     if how == "title" and ref.doi and not pd.isna(row["doi"]) and ref.doi.casefold() != str(row["doi"]).casefold():
         diffs.append(f"DOI: the reference says {ref.doi}, the record says {row['doi']}")
+    notice = evidence.records[key].get("notice") or {}
+    flagged = ((f"notice: {notice['kind']} ({notice.get('date') or 'date not seen'}, {notice.get('source')})"
+                + (": a retracted study supports nothing" if notice["kind"] == "retraction" else ""),)
+               if notice else ())   # shown whatever else is found
     on, why = title_topic(str(row["title"]), evidence.vocabulary)
     matched = f"matched by {how}" + (f" ({score:.0f}% title similarity)" if score is not None else "")
     if on is False:
-        return ReferenceFinding(ref.label, ref.text, "off-topic", key, (f"topic: {why}", matched, *diffs), ref, scope)
+        return ReferenceFinding(ref.label, ref.text, "off-topic", key, (f"topic: {why}", matched, *diffs, *flagged),
+                                ref, scope)
     status = "metadata-mismatch" if diffs else "verified"
-    return ReferenceFinding(ref.label, ref.text, status, key, tuple(diffs) if diffs else (matched,), ref, scope)
+    return ReferenceFinding(ref.label, ref.text, status, key, (*(diffs or [matched]), *flagged), ref, scope)

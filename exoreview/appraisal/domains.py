@@ -141,7 +141,8 @@ def study_rob(f: StudyFit) -> tuple[str, str]:
         why = f"not extracted ({f.extra.get('extraction_level') or 'text'} only)"
     concerns = [text for name, text in grading_rules.RECORD_CONCERNS.items()
                 if (name == "preprint" and f.extra.get("preprint")) or
-                (name == "low confidence" and f.extra.get("confidence") == "low")]
+                (name == "low confidence" and f.extra.get("confidence") == "low") or
+                (name == "expression of concern" and f.extra.get("notice") == name)]
     if concerns:
         judgement = STEP_UP[judgement]
         why += "; " + "; ".join(concerns)

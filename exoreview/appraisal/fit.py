@@ -37,7 +37,8 @@ class StudyFit:
         return frozenset(a for a, _ in self.differences)
 
 
-SCOPE_AXES = frozenset({"condition", "follow-up", "comparator", "safety data"})  # define the question
+SCOPE_AXES = frozenset({"condition", "follow-up", "comparator", "safety data", "onset", "dose",
+                        "mechanism"})  # the question
 
 
 def labels(vocab: Any, facet: str, keys: Iterable[str]) -> str:
@@ -196,7 +197,10 @@ def fit_study(claim: Claim, row: Mapping[str, Any], rec: Mapping[str, Any], voca
     base = dict(key=row["key"], tier=tier, human=bool(row["human"]), intervention=border,
                 n=as_int(row.get("n_participants")), animals=as_int(row.get("n_animals")),
                 species=tuple(dict.fromkeys(m["species"] for m in models)))
+    notice = rec.get("notice") or {}
     not_ev = grading_rules.NOT_EVIDENCE.get(tier)
+    if notice.get("kind") == "retraction":
+        not_ev = f"{grading_rules.RETRACTED} ({notice.get('date') or 'date not seen'}, {notice.get('source')})"
     diffs: list[tuple[str, str]] = []
     notes: list[str] = []
     cond, note = _condition_diff(claim, rec, vocab)
@@ -205,10 +209,21 @@ def fit_study(claim: Claim, row: Mapping[str, Any], rec: Mapping[str, Any], voca
     if note:
         notes.append(note)
     if claim.asserts == "durability" and claim.min_follow_up_weeks:
-        fu = row.get("follow_up_weeks")
-        if missing(fu) or float(fu) < claim.min_follow_up_weeks:
-            shown = "not stated" if missing(fu) else f"{float(fu):g} weeks"
+        fu = followed_weeks(rec, row)
+        if fu is None or fu < claim.min_follow_up_weeks:
+            shown = "not stated" if fu is None else f"{fu:.3g} weeks"
             diffs.append(("follow-up", f"followed for {shown}, not ≥ {claim.min_follow_up_weeks:g} weeks"))
+    if claim.asserts == "onset" and claim.onset_weeks:
+        first = earliest_weeks(rec)
+        if first is None or first > claim.onset_weeks * grading_rules.ONSET_TOLERANCE:
+            shown = "no time of measurement stated" if first is None else f"first result at {first:g} weeks"
+            diffs.append(("onset", f"{shown}, not within {claim.onset_weeks:g} weeks"))
+    if claim.asserts == "dose":
+        why = _dose_diff(claim, rec)
+        if why:
+            diffs.append(("dose", why))
+    if claim.asserts == "mechanism" and claim.unmeasured and not claim.outcome:
+        diffs.append(("mechanism", f"no outcome recorded in the evidence base measures {', '.join(claim.unmeasured)}"))
     if claim.asserts == "superiority" and claim.comparator:
         comp = rec.get("comparator") or ""
         if not any(w in comp.casefold() for w in grading_rules.comparator_words(claim.comparator)):
@@ -234,6 +249,17 @@ def fit_study(claim: Claim, row: Mapping[str, Any], rec: Mapping[str, Any], voca
             direction, why = found
     else:
         outs = _in_scope_outcomes(claim, rec, vocab)
+        if outs and claim.about_people and base["human"] and _measured_outside_people(outs, models, vocab):
+            # a trial with a laboratory part: its cell, follicle and cycle outcomes come from the laboratory
+            base["human"] = False
+            diffs.append(("species", "measured in its cell, organ-culture or animal experiments, not in people"))
+        if claim.asserts == "superiority" and claim.comparator and outs:
+            words = grading_rules.comparator_words(claim.comparator)
+            against = [o for o in outs if any(w in f"{o.get('measure') or ''} {o.get('detail') or ''}".casefold()
+                                              for w in words)]
+            # a superiority claim needs a result against that comparator, not against an untreated group
+            outs = against or [{**o, "direction": None, "measure": f"{o['measure']} (no result against "
+                                                                   f"{claim.comparator} read)"} for o in outs]
         if not outs:
             measured = {o["outcome"] for o in rec.get("outcomes") or []}
             diffs.append(("outcome", f"measured {labels(vocab, 'outcome', sorted(measured))}, not "
@@ -246,10 +272,19 @@ def fit_study(claim: Claim, row: Mapping[str, Any], rec: Mapping[str, Any], voca
                        "extraction_level": (rec.get("extraction") or {}).get("level"),
                        "design_level": as_int(row.get("design_level")),
                        "preprint": rec.get("publication_status") == "preprint",
+                       "notice": notice.get("kind"),
                        "confidence": rec.get("confidence"),
                        "model_kinds": tuple(dict.fromkeys(m["model"] for m in models)),
                        "co_interventions": co_interventions(claim, rec),
                        "source_not_stated": set(rec.get("cell_source") or ()) <= grading_rules.VAGUE_SOURCES})
+
+
+def _measured_outside_people(outs: Sequence[Mapping[str, Any]], models: Sequence[Mapping[str, Any]], vocab) -> bool:
+    """True when every outcome is a laboratory one (cell, follicle or cycle level) and the study has a
+    laboratory model besides its participants."""
+    facet = vocab["outcome"]
+    lab = all(facet.terms[o["outcome"]].get("group") not in ("clinical",) for o in outs if o["outcome"] in facet.terms)
+    return lab and any(m["model"] != "clinical" for m in models)
 
 
 def co_interventions(claim: Claim, rec: Mapping[str, Any]) -> tuple[str, ...]:
@@ -260,3 +295,80 @@ def co_interventions(claim: Claim, rec: Mapping[str, Any]) -> tuple[str, ...]:
     claimed = " ".join(claim.route)
     return tuple(name for name, pattern in grading_rules.CO_INTERVENTIONS
                  if pattern.search(text) and not pattern.search(claimed))
+
+
+def followed_weeks(rec: Mapping[str, Any], row: Mapping[str, Any]) -> float | None:
+    """How long a study followed its participants, in weeks: follow_up_weeks, else the longest time
+    its follow_up text states (a mean with its spread is read as the mean)."""
+    if not missing(row.get("follow_up_weeks")):
+        return float(row["follow_up_weeks"])
+    text = str(rec.get("follow_up") or "")
+    times = [float(m.group("n")) * grading_rules.WEEKS_PER[m.group("unit").casefold()]
+             for m in grading_rules.MEAN_TIME.finditer(text)]
+    text = grading_rules.MEAN_TIME.sub(" ", text)
+    for m in grading_rules.TIMEPOINT.finditer(text):
+        n, unit = m.group("n") or m.group("n2"), m.group("unit") or m.group("unit2")
+        times.append(float(n) * grading_rules.WEEKS_PER[unit.casefold()])
+    return max(times) if times else None
+
+
+def earliest_weeks(rec: Mapping[str, Any]) -> float | None:
+    """The earliest time (in weeks) at which a study reports a result: outcome timepoints, else its
+    follow-up."""
+    times = []
+    for text in [*(((o.get("effect") or {}).get("timepoint")) for o in rec.get("outcomes") or []),
+                 rec.get("follow_up")]:
+        for m in grading_rules.TIMEPOINT.finditer(str(text or "")):
+            n, unit = m.group("n") or m.group("n2"), m.group("unit") or m.group("unit2")
+            if float(n) > 0:   # week 0 is the baseline, not a result
+                times.append(float(n) * grading_rules.WEEKS_PER[unit.casefold()])
+    if not times and rec.get("follow_up_weeks") is not None:
+        times.append(float(rec["follow_up_weeks"]))
+    return min(times) if times else None
+
+
+def _dose_diff(claim: Claim, rec: Mapping[str, Any]) -> str | None:
+    """How a study's dose differs from a dose claim's (None: it addresses the claim)."""
+    dose = rec.get("dose") or ""
+    if claim.dose_particles:
+        given = dose_particles(dose)
+        if not given:
+            return (f"dose not given as a particle number ({dose or 'not stated'}): no link between a number "
+                    "of vesicles and an effect")
+        factor = grading_rules.DOSE_FACTOR
+        if not any(claim.dose_particles / factor <= g <= claim.dose_particles * factor for g in given):
+            return (f"gave {', '.join(f'{g:.3g}' for g in given)} particles, not about {claim.dose_particles:.3g} "
+                    f"(within a factor of {factor:g})")
+        return None
+    if claim.dose_sessions:
+        span = dose_sessions(dose)
+        if span is None:
+            return f"number of sessions not stated ({dose or 'no dose recorded'})"
+        if not span[0] <= claim.dose_sessions <= span[1]:
+            return f"gave {span[0]:g}{'' if span[0] == span[1] else f'-{span[1]:g}'} sessions, not {claim.dose_sessions:g}"
+        return None
+    if grading_rules.DOSE_COMPARISON.search(f"{rec.get('comparator') or ''} {dose}"):
+        return None
+    return "compared no doses, concentrations or numbers of sessions"
+
+
+def dose_particles(dose: str | None) -> tuple[float, ...]:
+    """The particle numbers of a dose text ('1×10^9 particles', '10 billion exosomes', '1e8, 1e9')."""
+    out = []
+    for m in grading_rules.PARTICLE_DOSE.finditer(dose or ""):
+        if m.group("n"):
+            out.append(float(m.group("n").replace(",", "")) * grading_rules.SCALE[m.group("scale").casefold()])
+        else:
+            out.append(float(m.group("m")) * 10 ** int(m.group("e")))
+    return tuple(out)
+
+
+def dose_sessions(dose: str | None) -> tuple[float, float] | None:
+    """(fewest, most) sessions a dose text states ('six monthly sessions', '4 to 6 sessions'), or None."""
+    m = grading_rules.STUDY_SESSIONS.search(dose or "")
+    if not m:
+        return None
+    n = m.group("n")
+    low = grading_rules.SESSION_WORDS.get(n.casefold(), None) or float(n)
+    high = float(m.group("hi")) if m.group("hi") and "±" not in m.group(0) else low
+    return float(low), high

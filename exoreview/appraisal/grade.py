@@ -21,7 +21,7 @@ from ..core.evidence import Evidence
 from ..core.levels import TIERS
 from ..core.values import present, shorten
 from ..errors import GradingError
-from . import grading_rules
+from . import claim_rules, grading_rules
 from .cards import card_html
 from .citations import check_reference
 from .domains import Domain, Rating, rate
@@ -79,7 +79,7 @@ class Assessment:
         if self.verdict == "misattributed":
             return f"Its references do not show it: {s}"
         if self.verdict == "contradicted":
-            return f"The evidence says otherwise ({self.certainty_shown} certainty of the contradiction): {s}"
+            return f"The evidence says otherwise (certainty of the contradiction: {self.certainty_shown}): {s}"
         if self.verdict == "no-evidence":
             return f"No study with results addresses it: {s}"
         if self.verdict == "preclinical-only":
@@ -88,7 +88,7 @@ class Assessment:
         if self.bounded and level in ("high", "moderate"):
             level = "low"   # what could not be assessed keeps the wording at 'may'
         words = grading_rules.PLAIN_LANGUAGE[level]
-        return f"{words[0].upper()}{words[1:]} ({self.certainty_shown} certainty): {s}"
+        return f"{words[0].upper()}{words[1:]} (certainty: {self.certainty_shown}): {s}"
 
     @property
     def reading_note(self) -> str | None:
@@ -177,6 +177,11 @@ def _misattributions(claim: Claim, evidence: Evidence, fits: Mapping[str, StudyF
             out.append(f"{label} names study '{study}', which is not in the evidence base")
             continue
         rec = evidence.records[study]
+        notice = rec.get("notice") or {}
+        if notice.get("kind") == "retraction":
+            out.append(f"{label} ({study}) is retracted ({notice.get('date') or 'date not seen'}, "
+                       f"{notice.get('source')}): a retracted study supports nothing")
+            continue
         relevant, border = relevant_intervention(claim, rec, vocab)
         fit = fits.get(study)
         what = []
@@ -203,6 +208,13 @@ def _regulatory(claim: Claim, evidence: Evidence) -> tuple[list[StudyRole], list
     one contradicts it directly (for a claim about hair use, only a record of hair use does)."""
     contra, border, direct = [], [], False
     reg = evidence.regulatory
+    if claim.registration or claim.restriction:   # a facility's registration, a ban or a warning letter:
+        return contra, border, direct             # records that no product is approved do not speak to it
+    if claim.regulator:      # only the named regulator's records speak to its approvals
+        pattern = next((p for name, p in claim_rules.REGULATORS if name == claim.regulator), None)
+        if pattern is not None and not reg.empty:
+            text = (reg["issuer"].fillna("") + " " + reg["region"].fillna("") + " " + reg["title"].fillna(""))
+            reg = reg[text.str.contains(pattern).to_numpy(dtype=bool)]
     for rule in grading_rules.REGULATORY_RULES:
         if claim.asserts != rule.asserts or reg.empty:
             continue
@@ -226,6 +238,18 @@ def _regulatory(claim: Claim, evidence: Evidence) -> tuple[list[StudyRole], list
             else:
                 border.append(entry)
     return contra, border, direct
+
+
+def cited_notices(claim: Claim, evidence: Evidence) -> list[str]:
+    """A line for each cited study that carries an expression of concern or a correction (a
+    retraction makes the claim misattributed)."""
+    out = []
+    for cite in claim.cites:
+        notice = (evidence.records.get(cite.study) or {}).get("notice") or {} if cite.study else {}
+        if notice and notice.get("kind") != "retraction":
+            out.append(f"cited study {cite.study} carries a notice: {notice['kind']} "
+                       f"({notice.get('date') or 'date not seen'}, {notice.get('source')})")
+    return out
 
 
 def _same_experiment(fits: Mapping[str, StudyFit | None], evidence: Evidence) -> dict[str, str]:
@@ -325,6 +349,7 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
                                 misattributed, reg_contra if reg_direct else [])
     if claim.asserts in ("safety", "no-harm") and (harm := _safety_reason(supporting, fits)):
         reasons.append(harm)
+    reasons += cited_notices(claim, evidence)
     certainty, bounded, of = rating.certainty, rating.bounded, "the claim"
     if verdict == "contradicted" and reg_direct:
         certainty, bounded, of = grading_rules.REGULATORY_CERTAINTY, False, "the contradicting records"
@@ -393,13 +418,25 @@ def _contradicted_reasons(f, claim, body, bordering, misattributed, reg_contra) 
 
 def _no_evidence_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
     planned = [r.key for r in bordering if r.reason.startswith("registered trial")]
-    reasons = ["no regulator record in the evidence base speaks to approval" if claim.asserts == "approval"
-               else "no study with results addresses the claimed scope"]
+    if claim.registration:
+        reasons = ["a facility's registration or certification is not a product's approval, and says nothing of "
+                   "its safety or effect; no record in the evidence base speaks to it"]
+    elif claim.restriction:
+        reasons = [f"a ban or warning letter{' by ' + claim.regulator if claim.regulator else ''} needs that "
+                   "action's record; no record in the evidence base is matched to it"]
+    elif claim.unmeasured and not claim.outcome:
+        reasons = [f"no study in the evidence base measured {', '.join(claim.unmeasured)}"]
+    elif claim.asserts == "approval":
+        reasons = [f"no record of {claim.regulator or 'a regulator'} in the evidence base speaks to approval: an "
+                   "approval claim needs a regulator's record"]
+    else:
+        reasons = ["no study with results addresses the claimed scope"]
     if planned:
         reasons.append(f"registered without results (planned work, not evidence): {', '.join(planned)}")
     others = [r.key for r in bordering if not r.reason.startswith("registered trial")]
     if others:
-        reasons.append(f"{len(others)} studies only border the scope (see bordering)")
+        reasons.append(f"{len(others)} stud{'y' if len(others) == 1 else 'ies'} only border{'s' if len(others) == 1 else ''}"
+                       " the scope (see bordering)")
     return reasons
 
 
@@ -419,7 +456,9 @@ def _supported_reasons(f, claim, body, bordering, misattributed, reg_contra) -> 
 def _limited_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
     what = "human " if claim.about_people else ""
     if f.body == "direct":
-        why = ("uncontrolled studies only" if not f.controlled else f"certainty is {f.certainty}")
+        why = ("uncontrolled studies only" if not f.controlled else
+               "its certainty is only an upper bound (what could not be assessed is named below)" if f.bounded
+               else f"certainty is {f.certainty}")
         return [f"{what}evidence of the claimed scope exists ({f.n_support} supporting, {f.n_contra} "
                 f"contradicting), but {why}: it may be true"]
     return [f"only neighbouring {what}evidence (different outcome, species or route); certainty {f.certainty}"]

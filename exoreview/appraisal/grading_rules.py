@@ -110,7 +110,11 @@ VAGUE_SOURCES: frozenset[str] = frozenset({"not stated", "mixed", "engineered"})
 GENERIC_CONDITIONS: frozenset[str] = frozenset({"hair loss (unspecified)", "hair growth"})
 
 # comparator named by a superiority claim → words that name it in a study's comparator
+_ACTIVE = ("prp", "platelet", "minoxidil", "finasteride", "dutasteride", "transplant", "laser")
 COMPARATORS: Mapping[str, tuple[str, ...]] = {
+    "other treatments": _ACTIVE,            # 'the most effective treatment': any active comparator
+    "the treatments alone": ("alone",),     # a combination against its parts
+    "medication": ("minoxidil", "finasteride", "dutasteride"),
     "prp": ("prp", "platelet-rich plasma", "platelet rich plasma"),
     "platelet-rich plasma": ("prp", "platelet-rich plasma", "platelet rich plasma"),
     "minoxidil": ("minoxidil",),
@@ -161,6 +165,26 @@ CO_INTERVENTION_FIELDS: tuple[str, ...] = ("route_text", "cell_source_text", "ve
 SAME_EXPERIMENT = re.compile(r"\bsame (study|experiment|trial|data|cohort|participants|animals)\b|"
                              r"\bduplicate report\b|\bpublished version\b|\bpreprint of\b", re.I)
 
+# --- scope a claim names beyond "it works" ----------------------------------------------------------
+TIMEPOINT = re.compile(r"\b(?P<unit>day|week|month|year)s?\s*(?P<n>\d+(\.\d+)?)\b|\b(?P<n2>\d+(\.\d+)?)\s*"
+                       r"(?P<unit2>day|week|month|year)s?\b", re.I)
+WEEKS_PER: Mapping[str, float] = {"day": 1 / 7, "week": 1.0, "month": 4.33, "year": 52.0}
+# a mean with its spread ('4.7 ± 1.9 months'): the mean is the time
+MEAN_TIME = re.compile(r"\b(?P<n>\d+(\.\d+)?)\s*(±|\+/-)\s*\d+(\.\d+)?\s*(?P<unit>day|week|month|year)s?\b", re.I)
+ONSET_TOLERANCE = 1.25     # a first result this much later than claimed still addresses the claim
+PARTICLE_DOSE = re.compile(r"(?P<n>\d[\d.,]*)\s*(?P<scale>billion|million|trillion)\b|(?P<m>\d+(\.\d+)?)\s*(?:[x×]"
+                           r"\s*10\^?\s*|e)(?P<e>\d+)\b", re.I)
+SCALE: Mapping[str, float] = {"million": 1e6, "billion": 1e9, "trillion": 1e12}
+DOSE_FACTOR = 3.0          # a study's particle dose within this factor of the claimed one addresses it
+# the number of sessions a study gave ('six monthly sessions', '4 to 6 sessions', 'single session')
+STUDY_SESSIONS = re.compile(r"\b(?P<n>\d+(\.\d+)?|single|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+                            r"(\s*(?:to|-|–|±)\s*(?P<hi>\d+(\.\d+)?))?\s+(monthly |weekly |treatment |injection )?"
+                            r"(sessions?|treatments?|injections?)\b", re.I)
+SESSION_WORDS: Mapping[str, float] = {"single": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                                      "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+# a study that compared doses, concentrations or schedules addresses a dose claim that names no number
+DOSE_COMPARISON = re.compile(r"\b(dos(e|es|ing)|frequency|concentrations?|cohorts|schedules?)\b", re.I)
+
 # --- what counts as support ----------------------------------------------------------------------
 # outcome readings that only border a claim, with why (checked in this order)
 WEAK_READINGS: Mapping[str, str] = {
@@ -184,7 +208,10 @@ EV_WEAK_SHARE = 0.5  # MISEV score (full text read) below this share of the item
 RECORD_CONCERNS: Mapping[str, str] = {
     "preprint": "a preprint: not peer reviewed",
     "low confidence": "some facts of the record were inferred (confidence low)",
+    "expression of concern": "under an expression of concern from its publisher",
 }
+# a notice that takes a study out of the evidence altogether
+RETRACTED = "retracted: a retracted study never counts as evidence"
 
 
 @dataclass(frozen=True)
@@ -264,6 +291,8 @@ class PrecisionFacts:
 
 
 IMPRECISION_RULES: tuple[Rule, ...] = (
+    Rule("serious", "one study of unknown size carries the body: a single experiment rarely meets GRADE's optimal "
+                    "information size", lambda f: f.n_studies == 1 and f.unknown == 1),
     Rule(NOT_ASSESSABLE, "the sample sizes of most studies are not known (not reported or not extracted); "
                          "not rated down, but the certainty is an upper bound",
          lambda f: f.unknown * 2 > f.n_studies),
@@ -425,6 +454,7 @@ def rules_table() -> pd.DataFrame:
     rows += [("indirectness (co-intervention)", name, pattern.pattern) for name, pattern in CO_INTERVENTIONS]
     rows += [("upgrade", r.result, r.when) for r in UPGRADE_RULES]
     rows += [("not evidence", tier, why) for tier, why in NOT_EVIDENCE.items()]
+    rows += [("not evidence", "retraction notice", RETRACTED)]
     rows += [("bordering (intervention)", term, why) for term, why in VESICLE_BORDER.items()]
     rows += [("bordering (reading)", name, why) for name, why in WEAK_READINGS.items()]
     rows += [(f"regulatory ({r.asserts})", f"{r.when} → {r.role}", r.why) for r in REGULATORY_RULES]

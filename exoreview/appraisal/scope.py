@@ -8,12 +8,11 @@ sentence's scope and a study's. The phrases are the vocabulary's, matched with i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from ..core.evidence import Evidence
 from ..core.vocab import TermMatch, Vocabulary, normalize
-from . import audit_rules
+from . import audit_rules, claim_rules
 
 
 def find_terms(text: str, vocab: Vocabulary, facet: str, *,
@@ -28,15 +27,19 @@ def tag_scope(sentence: str, vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
     target_cells, vesicle_term, species, model, condition, outcome, route."""
     scope: dict[str, list[str]] = {k: [] for k in ("cell_source", "target_cells", "vesicle_term", "species",
                                                    "model", "condition", "outcome", "route")}
+    previous = None   # the last target named: the cells listed after it are targets too
     for hit in find_terms(sentence, vocab, "cell_source", skip_terms=audit_rules.UNTAGGED_SOURCES):
-        key = ("target_cells" if audit_rules.TARGET_CONTEXT.search(sentence[max(0, hit.start - 40):hit.start])
-               else "cell_source")
-        scope[key].append(hit.term)
+        listed = previous is not None and audit_rules.LIST_CONTINUES.match(sentence[previous:hit.start])
+        target = listed or audit_rules.TARGET_CONTEXT.search(sentence[max(0, hit.start - 40):hit.start])
+        scope["target_cells" if target else "cell_source"].append(hit.term)
+        previous = hit.end if target else None
     scope["vesicle_term"] = [h.term for h in find_terms(sentence, vocab, "vesicle_term")]
     for pattern, model, species in audit_rules.MODEL_CUES:
         if pattern.search(sentence):
             scope["model"].append(model)
-            if model != "cell culture":
+            if species == audit_rules.ANY_ANIMAL:
+                scope["species"] += [s for s in vocab["species"].terms if s not in ("human", "not stated")]
+            elif model != "cell culture":
                 scope["species"].append(species)
     scope["condition"] = [h.term for h in find_terms(sentence, vocab, "condition", skip_terms=frozenset({"hair growth"}))]
     animal = "animal model" in scope["model"]
@@ -54,31 +57,87 @@ def tag_scope(sentence: str, vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
     return {k: tuple(dict.fromkeys(v)) for k, v in scope.items()}
 
 
-def claim_kind(sentence: str) -> tuple[str, str | None, float | None]:
-    """(asserts, comparator, weeks) for a sentence."""
-    for kind, pattern in audit_rules.CLAIM_KINDS:
-        m = pattern.search(sentence)
-        if not m or negated(sentence, m.start()):
+def _count(word: str) -> float:
+    count = claim_rules.NUMBER_WORDS.get(word.casefold())
+    return float(count) if count is not None else float(word)
+
+
+def _weeks(n: str, unit: str) -> float:
+    return _count(n) * claim_rules.WEEKS_PER[unit.casefold()]
+
+
+def claim_kind(sentence: str) -> dict[str, object]:
+    """What kind of claim a sentence makes (asserts) and what it names beyond "it works":
+    comparator (superiority), min_follow_up_weeks (durability), onset_weeks, dose_particles or
+    dose_sessions (dose), mechanism and unmeasured (how it works, and the parts of it that no
+    vocabulary outcome records), regulator, and whether only a facility's registration is claimed."""
+    sentence = sentence.translate(claim_rules.APOSTROPHES)
+    out: dict[str, object] = {"asserts": "benefit"}
+    for kind, pattern in claim_rules.CLAIM_KINDS:
+        m = next((m for m in pattern.finditer(sentence) if not negated(sentence, m.start())), None)
+        if not m:
             continue
-        comp = weeks = None
+        rest = sentence[m.start():]
         if kind == "superiority":
-            c = audit_rules.COMPARATOR.search(sentence)
-            if not c:
-                continue
-            comp = c.group("comp")
-        if kind == "durability":
-            d = audit_rules.DURATION.search(sentence)
+            out["comparator"] = comparator(sentence)
+        elif kind == "durability":
+            d = claim_rules.DURATION.search(rest)
+            out["min_follow_up_weeks"] = (_weeks(d.group("n"), d.group("unit")) if d and d.group("unit").casefold()
+                                          in ("month", "year") else float(claim_rules.PERMANENT_WEEKS))
+        elif kind == "onset":
+            d = claim_rules.DURATION.search(sentence)
             if d:
-                n = audit_rules.NUMBER_WORDS.get(d.group("n").casefold()) or int(d.group("n"))
-                weeks = float(n * (52 if d.group("unit").casefold() == "year" else 4.33))
-            else:
-                weeks = float(audit_rules.PERMANENT_WEEKS)
-        return kind, comp, weeks
-    return "benefit", None, None
+                out["onset_weeks"] = round(_weeks(d.group("n"), d.group("unit")), 1)
+        elif kind == "dose":
+            p = claim_rules.PARTICLES.search(sentence)
+            sessions = claim_rules.SESSIONS.search(sentence)
+            if p and p.group("n"):
+                out["dose_particles"] = float(p.group("n").replace(",", "")) * claim_rules.SCALE[p.group("scale").casefold()]
+            elif p:
+                out["dose_particles"] = float(p.group("m")) * 10 ** int(p.group("e"))
+            elif sessions:
+                out["dose_sessions"] = _count(sessions.group("n"))
+        out["asserts"] = kind
+        break
+    if out["asserts"] == "benefit":
+        found = [(name, outcome) for name, p, outcome in claim_rules.MECHANISMS if p.search(sentence)]
+        if found and not claim_rules.CLINICAL_MEASURES.search(sentence):
+            out["asserts"] = "mechanism"
+            out["mechanism"] = tuple(name for name, _ in found)
+            out["mechanism_outcomes"] = tuple(dict.fromkeys(o for _, o in found if o))
+            out["unmeasured"] = tuple(name for name, o in found if o is None)
+    regulator = next((name for name, p in claim_rules.REGULATORS if p.search(sentence)), None)
+    if regulator:
+        out["regulator"] = regulator
+        standards = claim_rules.REGULATOR_STANDARDS.search(sentence)
+        if out["asserts"] in ("benefit", "mechanism", "safety") and standards and not negated(sentence, standards.start()):
+            out["asserts"] = "approval"   # 'processed according to FDA standards' claims regulatory status
+    if out["asserts"] in ("benefit", "mechanism") and claim_rules.REGISTERED_FACILITY.search(sentence):
+        out["asserts"], out["registration"] = "approval", True
+    restriction = next((m for m in claim_rules.RESTRICTION.finditer(sentence) if not negated(sentence, m.start())),
+                       None)
+    if out["asserts"] in ("benefit", "mechanism", "safety") and restriction:
+        out["asserts"], out["restriction"] = "approval", True
+    return out
+
+
+def comparator(sentence: str) -> str:
+    """What a superiority claim compares with: a treatment named after 'than', 'versus', 'unlike' ...;
+    else, for a combination, the treatments alone; else any treatment named; else other treatments."""
+    named = [(name, m) for name, p in claim_rules.COMPARATORS if name not in claim_rules.GENERIC_COMPARATORS
+             for m in p.finditer(sentence)]
+    for name, m in sorted(named, key=lambda nm: nm[1].start()):
+        if claim_rules.COMPARED_WITH.search(sentence[max(0, m.start() - 30):m.start()]):
+            return name
+    for name, p in claim_rules.COMPARATORS:
+        if name in claim_rules.GENERIC_COMPARATORS and p.search(sentence):
+            return name
+    return named[0][0] if named else claim_rules.UNNAMED_COMPARATOR
 
 
 def negated(sentence: str, at: int) -> bool:
-    return bool(re.search(r"\b(not|never|nor|no longer|yet to be)\b[\w\s-]{0,20}$", sentence[max(0, at - 30):at], re.I))
+    """Is the word at `at` negated ('not approved', "aren't a magic cure", 'no FDA-approved')?"""
+    return bool(claim_rules.NEGATION.search(sentence[max(0, at - 36):at].translate(claim_rules.APOSTROPHES)))
 
 
 def hair_words(vocab: Vocabulary) -> tuple[str, ...]:

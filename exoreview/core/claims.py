@@ -1,7 +1,8 @@
 """Claims: the :class:`Claim` domain object and the two claim tables of :class:`Evidence`.
 
 A claim file (``evidence/claims/<key>.yaml``, fields in ``evidence/schema.yaml``) states what is
-asserted (``asserts``: benefit, safety, no-harm, approval, superiority, durability), its scope in
+asserted (``asserts``: benefit, mechanism, safety, no-harm, approval, superiority, durability, onset,
+dose), its scope in
 vocabulary terms, the references its author cited, and where it was made. ``Evidence.claims`` has
 one row a claim; ``Evidence.claim_links`` one row a claim × cited reference (with the study key when
 the cited work is in ``evidence/studies/``).
@@ -17,7 +18,7 @@ import pandas as pd
 
 from .vocab import Vocabulary
 
-ASSERTS = ("benefit", "safety", "no-harm", "approval", "superiority", "durability")
+ASSERTS = ("benefit", "mechanism", "safety", "no-harm", "approval", "superiority", "durability", "onset", "dose")
 SCOPE_FACETS: tuple[tuple[str, str], ...] = (  # scope field → vocabulary facet
     ("condition", "condition"), ("species", "species"), ("cell_source", "cell_source"),
     ("vesicle_term", "vesicle_term"), ("outcome", "outcome"), ("route", "route"),
@@ -58,6 +59,13 @@ class Claim:
     route: tuple[str, ...] = ()
     comparator: str | None = None
     min_follow_up_weeks: float | None = None
+    onset_weeks: float | None = None      # onset claims: results said to show within this many weeks
+    dose_particles: float | None = None   # dose claims: the particle number said to be enough
+    dose_sessions: float | None = None    # dose claims: the number of sessions said to be enough or needed
+    unmeasured: tuple[str, ...] = ()      # mechanism claims: what no outcome of the vocabulary records
+    regulator: str | None = None          # approval claims: the regulator named (FDA, TGA, ...)
+    registration: bool = False            # only a facility's registration is claimed, not a product's approval
+    restriction: bool = False             # a regulator's ban or warning letter is claimed, not an approval
     cites: tuple[Cite, ...] = ()
     made_in: Mapping[str, Any] = field(default_factory=dict)
     notes: str | None = None
@@ -85,7 +93,9 @@ class Claim:
             key=rec["key"], statement=rec["statement"], asserts=rec.get("asserts") or "benefit",
             **{name: tuple(scope.get(name) or ()) for name, _ in SCOPE_FACETS},
             population=scope.get("population"), comparator=scope.get("comparator"),
-            min_follow_up_weeks=scope.get("min_follow_up_weeks"),
+            min_follow_up_weeks=scope.get("min_follow_up_weeks"), onset_weeks=scope.get("onset_weeks"),
+            dose_particles=scope.get("dose_particles"), dose_sessions=scope.get("dose_sessions"),
+            regulator=scope.get("regulator"),
             cites=tuple(Cite(c.get("reference"), c.get("study"), c.get("note"))
                         for c in rec.get("cites") or []),
             made_in=dict(rec.get("made_in") or {}), notes=rec.get("notes"))
@@ -101,6 +111,16 @@ class Claim:
             parts.append(f"versus {self.comparator}")
         if self.min_follow_up_weeks:
             parts.append(f"≥ {self.min_follow_up_weeks:g} weeks")
+        if self.onset_weeks:
+            parts.append(f"results within {self.onset_weeks:g} weeks")
+        if self.dose_particles:
+            parts.append(f"{self.dose_particles:.3g} particles")
+        if self.dose_sessions:
+            parts.append(f"{self.dose_sessions:g} sessions")
+        if self.unmeasured:
+            parts.append(f"unmeasured: {', '.join(self.unmeasured)}")
+        if self.regulator:
+            parts.append(f"regulator: {self.regulator}")
         return " · ".join(parts) or "any scope"
 
 

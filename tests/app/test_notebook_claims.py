@@ -11,6 +11,7 @@ from conftest import NOTEBOOKS
 
 from exoreview.app.notebook import mime_outputs, outputs
 from exoreview.appraisal import grading_rules
+from exoreview.appraisal.grade import assess_all
 
 pytestmark = pytest.mark.notebook
 
@@ -33,11 +34,12 @@ def test_rules_tables_are_printed(nb):
     assert "risk_of_bias" in html and "Stem Cells Transl Med" in html  # both rule tables
 
 
-def test_a_card_per_claim_with_every_verdict(nb, shipped):
+def test_a_card_per_claim_with_its_verdict(nb, shipped):
     html = "\n".join(mime_outputs(nb, "text/html"))
     cards = re.findall(r'class="exoreview-claim-card" data-claim="([^"]+)" data-verdict="([^"]+)"', html)
     assert sorted(k for k, _ in cards) == sorted(shipped.claims["key"])
-    assert {v for _, v in cards} == set(grading_rules.VERDICT_NAMES)
+    assert dict(cards) == {a.claim.key: a.verdict for a in assess_all(shipped)}
+    assert len({v for _, v in cards}) >= 4
     assert html.count('class="exoreview-domains"') == len(cards)
 
 

@@ -113,26 +113,14 @@ def test_similar_title_of_another_paper_is_not_matched(shipped):
     assert f.status == "not-found" and f.study is None
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 # --- other texts ----------------------------------------------------------------------------------
 def test_text_without_references_flags_overreach(shipped):
     text = ("Our exosome hair treatment is clinically proven and FDA-approved. It regrows dead follicles "
             "with no side effects, and 95% of clients see permanent results.\n\nExosomes are not approved "
             "by the FDA for hair loss.")
     f = audit(text, shipped)
-    assert f.references == () and len(f.claims) == 3
-    assert f.claims[1].sentence.startswith("It regrows")  # continues the claim before it
+    assert f.references == () and len(f.claims) == 2      # 'not approved' is a disclaimer, not a claim
+    assert f.claims[1].sentence.startswith("It regrows")  # the page's topic carries to it
     over = " ".join(f.claims[0].overreach + f.claims[1].overreach)
     for phrase in ("clinically proven", "FDA-approved", "regrows dead follicles", "no side effects", "95%",
                    "permanent"):
@@ -140,7 +128,6 @@ def test_text_without_references_flags_overreach(shipped):
     assert "fda-2019-psn-exosome-products" in over          # what the evidence shows
     assert "longest follow-up of a human exosome study" in over
     assert f.claims[0].verdict == "contradicted"              # 'approved' against regulators
-    assert f.claims[2].overreach == ()                        # 'not approved' is not an approval claim
     assert f.claims[1].verdict == "contradicted"              # 'no side effects' against adverse events
 
 

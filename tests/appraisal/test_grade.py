@@ -4,14 +4,11 @@ on small evidence built in code (with and without the study-quality columns)."""
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 
 import pytest
-import yaml
-from conftest import EVIDENCE, base_study
+from conftest import base_study
 
-import exoreview as xr
 from exoreview.appraisal import grading_rules
 from exoreview.appraisal.grade import assess, assess_all, card_html, summary_frame
 from exoreview.cli import main
@@ -185,21 +182,6 @@ def _claim(**kw):
 MICE = Claim("mice", "Exosomes promote hair regrowth in mice.", species=("mouse",), vesicle_term=("exosome",),
              outcome=("hair-cycle",))
 FULL = {"level": "full text", "source": "https://example.org/full", "date": "2026-12-05"}
-
-
-@pytest.fixture
-def grade_on(tmp_path_factory):
-    """grade_on(claim, {key: record}, regulatory={...}) → the Assessment on a fresh evidence folder."""
-    def run(claim, studies, regulatory=None):
-        root = tmp_path_factory.mktemp("evidence")
-        for name in ("vocabulary.yaml", "schema.yaml"):
-            shutil.copy(EVIDENCE / name, root / name)
-        for folder, files in (("studies", studies), ("regulatory", regulatory or {})):
-            (root / folder).mkdir()
-            for key, rec in files.items():
-                (root / folder / f"{key}.yaml").write_text(yaml.safe_dump(rec, sort_keys=False), encoding="utf-8")
-        return assess(claim, xr.load(root))
-    return run
 
 
 def _human(key, direction="increased", measure="hair count versus placebo", n=40, design="controlled trial",
@@ -432,16 +414,3 @@ def test_cli_grade_unknown_claim_exits_2(capsys):
     code = main(["grade", "exosomes-beat-prpp"])
     err = capsys.readouterr().err
     assert code == 2 and "did you mean 'exosomes-beat-prp'" in err and "Traceback" not in err
-
-
-def test_readme_documents_grading_and_audit(graded):
-    from pathlib import Path
-
-    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Grading claims and auditing texts", 1)[1].split("\n## ", 1)[0]
-    for word in (*grading_rules.VERDICT_NAMES, *grading_rules.DOMAINS, "exoreview grade", "exoreview audit", "metadata-mismatch",
-                 "off-topic", "not-found", "verified"):
-        assert word in section, word
-    for key in graded["exosomes-beat-prp"].to_dict():
-        assert f'"{key}"' in section, key
-
