@@ -115,7 +115,7 @@ class Findings:
     source: str = "text"
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form documented in the README (``exoreview audit --format json``)."""
+        """The JSON form documented in docs/json.md (``exoreview audit --format json``)."""
         return {"references": [r.to_dict() for r in self.references],
                 "claims": [c.to_dict() for c in self.claims]}
 

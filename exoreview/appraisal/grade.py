@@ -104,7 +104,7 @@ class Assessment:
         return next(d for d in self.domains if d.name == name)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form documented in the README (``exoreview grade --format json``)."""
+        """The JSON form documented in docs/json.md (``exoreview grade --format json``)."""
         roles = (*self.supporting, *self.contradicting, *self.bordering)
         return {
             "claim": self.claim.key, "statement": self.claim.statement, "verdict": self.verdict,

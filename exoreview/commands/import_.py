@@ -22,7 +22,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="fmt", choices=["auto", "medline", "ris", "bibtex", "csv"], default="auto",
                    help="format of the files (default: told from each file's content and suffix)")
     p.add_argument("--database", metavar="NAME",
-                   help="the database searched (for the PRISMA diagram), when the files do not say it")
+                   help="the database searched (for the PRISMA diagram); given, it names every record of the files, "
+                        "whatever they say")
     p.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
     p.add_argument("--format", choices=["text", "json"], default="text")
 

@@ -169,8 +169,9 @@ class Log:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             res = cohens_kappa(table.to_numpy())
-        return Agreement(stage, (a, b), n, observed, float(res.kappa), float(res["kappa_low"]),
-                         float(res["kappa_upp"]), table)
+        # the asymptotic interval can pass kappa's bounds on few records: it is cut at -1 and 1
+        return Agreement(stage, (a, b), n, observed, float(res.kappa), max(-1.0, float(res["kappa_low"])),
+                         min(1.0, float(res["kappa_upp"])), table)
 
     def agreements(self) -> list[Agreement]:
         """Cohen's kappa at every stage screened by exactly two reviewers."""

@@ -166,6 +166,16 @@ def test_kappa_matches_the_hand_computed_value(ev):
     assert "Cohen's kappa 0.40" in ag.describe()
 
 
+def test_kappas_interval_stays_within_its_bounds(ev):
+    # three records, full agreement but one: the asymptotic interval would pass 1
+    for rid, a, c in (("R0001", "include", "include"), ("R0002", "exclude", "exclude"),
+                      ("R0003", "include", "exclude")):
+        decide(ev, [rid], stage="ta", decision=a, reviewer="AB")
+        decide(ev, [rid], stage="ta", decision=c, reviewer="CD")
+    ag = read_log(ev).agreement("ta")
+    assert -1.0 <= ag.low <= ag.kappa <= ag.high <= 1.0
+
+
 def test_kappa_needs_two_reviewers(ev):
     decide(ev, ["R0001"], stage="ta", decision="include", reviewer="AB")
     with pytest.raises(UsageError, match="kappa needs two reviewers; found 1"):
