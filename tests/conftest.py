@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,8 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-# the load cache is tested on purpose in test_cache.py; elsewhere every load reads the files
-os.environ.setdefault("EXOREVIEW_CACHE", "off")
+# Loads go through the load cache, as users' loads do (the default path is the tested path), kept in a
+# folder of this run so that no test reads a cache another run wrote; test_cache.py tests the cache itself.
+os.environ.setdefault("EXOREVIEW_CACHE", tempfile.mkdtemp(prefix="exoreview-test-cache-"))
 
 # Property and fuzz tests draw the same inputs on every run (`make test` and CI are repeatable);
 # HYPOTHESIS_PROFILE=explore draws new ones each run, to hunt for bugs.

@@ -3,6 +3,7 @@ direction colours, bubble sizes) and the helpers that title, style and size an A
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -99,6 +100,21 @@ def tier_legend(ax: Axes, tiers: list[str], *, title: str = "design (strongest f
                               markeredgewidth=1.4 if hollow else 0.5, label=TIER_LABELS.get(t, t)))
     return ax.legend(handles=handles, title=title, loc=loc, bbox_to_anchor=(1.01, 1.0),
                      fontsize=8.5, title_fontsize=9)
+
+
+# scripts the figure font (DejaVu Sans) has no glyphs for: CJK ideographs, kana, hangul, full-width forms
+_NO_GLYPH = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def drawable(title: str) -> str:
+    """A title the figures can draw: as it is, or, when it is in a script the font lacks (Chinese,
+    Japanese, Korean titles), the translation it gives in brackets at its end, else its other words."""
+    if not _NO_GLYPH.search(title):
+        return title
+    m = re.search(r"\(([^()]*)\)\s*$", title)
+    if m and not _NO_GLYPH.search(m.group(1)):
+        return m.group(1).strip()
+    return " ".join(_NO_GLYPH.sub(" ", title).split()) or "title in a script the figure font cannot draw"
 
 
 def year_x(date: str) -> float:

@@ -22,6 +22,7 @@ from .base import (
     TIER_LABELS,
     TIER_RANK,
     axes_for,
+    drawable,
     describe,
     draw_empty,
     n_studies,
@@ -53,7 +54,7 @@ def milestones(ev: Evidence, *, kinds: tuple[str, ...] = MILESTONE_KINDS) -> pd.
             rows[-1]["keys"].append(r["key"])
             rows[-1]["issuers"].append(r["issuer"])
             continue
-        rows.append({"x": r["x"], "date": str(r["date"]), "label": str(r["title"]),
+        rows.append({"x": r["x"], "date": str(r["date"]), "label": drawable(str(r["title"])),
                      "keys": [r["key"]], "issuers": [r["issuer"]]})
     return pd.DataFrame(rows, columns=cols)
 
@@ -188,7 +189,7 @@ def regulatory_timeline(ev: Evidence, *, caption: str | None = None, ax: Axes | 
                            if not filled else "#333333", linewidths=1.4 if not filled else 0.6,
                            zorder=3, gid=f"regulatory:{kind}")
         ax.hlines(y, dated["x"].min() - 0.3, dated["x"], color="#dddddd", linewidth=0.8, zorder=1)
-        ax.set_yticks(y, [f"{d[:10]}  {shorten(t, 54)}" for d, t in zip(dated["date"], dated["title"])],
+        ax.set_yticks(y, [f"{d[:10]}  {shorten(drawable(t), 54)}" for d, t in zip(dated["date"], dated["title"])],
                       fontsize=8.5)
         ax.set_ylim(len(dated) - 0.4, -0.6)
         lo, hi = int(dated["x"].min()), int(dated["x"].max()) + 1
