@@ -1,4 +1,4 @@
-# make test | make report | make lab | make dashboard | make bench
+# make test | make report | make check | make lab | make dashboard | make bench
 # The first run creates .venv and installs exoreview with its test tools.
 PYTHON ?= python3
 VENV   := .venv
@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8866
 
-.PHONY: test report lab dashboard bench validate clean
+.PHONY: test check report lab dashboard bench validate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-test: $(STAMP)
+# fast feedback (under a minute): lint, format, types, the unit tests without notebooks, browser or fuzzing
+check: $(STAMP)
+	$(BIN)/ruff check exoreview tests benchmarks jupyter_config
+	$(BIN)/ruff format --check exoreview tests benchmarks jupyter_config
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -m "not notebook and not browser and not slow" -n 2 -p no:cacheprovider
+
+# the whole suite (CI runs it): the check first, then every test, notebooks one at a time
+test: check
 	$(BIN)/python -m pytest -q
 
 report: $(STAMP)

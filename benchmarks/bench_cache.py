@@ -65,8 +65,14 @@ print(statistics.median(times))
 
 def _run(script: str, folder: Path, cache: str, *args: str) -> list[str]:
     env = {**os.environ, "EXOREVIEW_CACHE": cache}
-    done = subprocess.run([sys.executable, "-c", script, str(folder), *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(folder), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout.split()
 
 
@@ -78,17 +84,22 @@ def measure_folder(folder: Path, *, repeats: int = 3) -> dict:
             cache = str(Path(tmp) / f"cache{i}")
             seconds, studies, _hit = _run(_ONE_LOAD, folder, cache)
             first.append(float(seconds))
-            for _attempt in range(3):      # the package's code changed in between: the cache missed
+            for _attempt in range(3):  # the package's code changed in between: the cache missed
                 seconds, _studies, hit = _run(_ONE_LOAD, folder, cache)
                 if hit == "1":
                     break
             warm.append(float(seconds))
         off_in = float(_run(_IN_PROCESS, folder, "off", str(repeats))[0])
         warm_in = float(_run(_IN_PROCESS, folder, str(Path(tmp) / "cache0"), str(repeats))[0])
-    return {"studies": int(studies), "off_s": round(statistics.median(off), 3),
-            "first_s": round(statistics.median(first), 3), "warm_s": round(statistics.median(warm), 3),
-            "off_in_process_s": round(off_in, 3), "warm_in_process_s": round(warm_in, 3),
-            "repeats": repeats}
+    return {
+        "studies": int(studies),
+        "off_s": round(statistics.median(off), 3),
+        "first_s": round(statistics.median(first), 3),
+        "warm_s": round(statistics.median(warm), 3),
+        "off_in_process_s": round(off_in, 3),
+        "warm_in_process_s": round(warm_in, 3),
+        "repeats": repeats,
+    }
 
 
 def measure(sizes: tuple[int, ...] = SIZES, *, repeats: int = 3, evidence: Path = ROOT / "evidence") -> dict:

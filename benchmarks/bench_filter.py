@@ -48,12 +48,27 @@ def _floor_factory(ev):
     legends, count labels and milestone lines) with bare pandas/matplotlib calls and no exoreview
     code in the loop. Term sets, colours and milestone dates are precomputed once."""
     st, tags, oc = ev.studies, ev.tags, ev.outcomes
-    allowed = {"cell_source": ev.vocabulary.expand("cell_source", ["MSC"]),
-               "species": ev.vocabulary.expand("species", ["mouse"])}
+    allowed = {
+        "cell_source": ev.vocabulary.expand("cell_source", ["MSC"]),
+        "species": ev.vocabulary.expand("species", ["mouse"]),
+    }
     cs_tags = tags[tags["facet"] == "cell_source"]
     milestone_x = list(views.milestones(ev)["x"])
-    cols = ["citation", "title", "year", "doi", "cell_source", "vesicle_term", "models", "tier",
-            "n_participants", "condition", "outcome_summary", "industry_funded", "citation_status"]
+    cols = [
+        "citation",
+        "title",
+        "year",
+        "doi",
+        "cell_source",
+        "vesicle_term",
+        "models",
+        "tier",
+        "n_participants",
+        "condition",
+        "outcome_summary",
+        "industry_funded",
+        "citation_status",
+    ]
 
     def png(fig):
         buf = io.BytesIO()
@@ -79,9 +94,14 @@ def _floor_factory(ev):
             fig, ax = plt.subplots(figsize=(14, 1.9 + 0.38 * len(groups)), layout="constrained")
             rng = np.random.default_rng(0)
             for tier, d in dated.groupby("tier", observed=True):
-                ax.scatter(d["year"].astype(float) + rng.uniform(0.1, 0.9, len(d)),
-                           d["cell_source"].map(groups), s=58, marker=style.TIER_MARKERS[str(tier)],
-                           color=style.TIER_COLOURS[str(tier)], label=str(tier))
+                ax.scatter(
+                    d["year"].astype(float) + rng.uniform(0.1, 0.9, len(d)),
+                    d["cell_source"].map(groups),
+                    s=58,
+                    marker=style.TIER_MARKERS[str(tier)],
+                    color=style.TIER_COLOURS[str(tier)],
+                    label=str(tier),
+                )
             for x in milestone_x:
                 ax.axvline(x, linestyle=":", color="#555555")
             ax.set_yticks(list(groups.values()), list(groups))
@@ -111,8 +131,13 @@ def _floor_factory(ev):
 
 def _breakdown(ev, repeats):
     """Median seconds of each step of our filter change (where the time goes)."""
-    steps = {"mask": [], "subset (Evidence.subset)": [], "table + html": [], "timeline png": [],
-             "gap map png": []}
+    steps = {
+        "mask": [],
+        "subset (Evidence.subset)": [],
+        "table + html": [],
+        "timeline png": [],
+        "gap map png": [],
+    }
     for i in range(repeats):
         spec = Filter(**SPECS[i % len(SPECS)])
         t = time.perf_counter()
@@ -167,16 +192,27 @@ def measure(n: int = 10_000, *, repeats: int = 7, folder: str | Path | None = No
         _ours(ev, SPECS[0])
         floor(SPECS[0])
         (ours_s, ours_all, ours_got), (floor_s, floor_all, floor_got) = _median_times(
-            [lambda s: _ours(ev, s), floor], SPECS, repeats)
+            [lambda s: _ours(ev, s), floor], SPECS, repeats
+        )
         shown = [got[3] for got in ours_got]
         check = [got[3] for got in floor_got]
         breakdown = _breakdown(ev, repeats)
-    return {"benchmark": "filter change (mask + table + timeline + gap map)", "studies": len(ev.studies),
-            "load_s": round(load_s, 3), "ours_s": round(ours_s, 4), "floor_s": round(floor_s, 4),
-            "ratio": round(ours_s / floor_s, 3), "target": TARGET, "ok": ours_s / floor_s <= TARGET,
-            "repeats": repeats, "studies_shown": shown, "floor_studies_shown": check,
-            "ours_breakdown_s": breakdown,
-            "ours_all_s": [round(t, 4) for t in ours_all], "floor_all_s": [round(t, 4) for t in floor_all]}
+    return {
+        "benchmark": "filter change (mask + table + timeline + gap map)",
+        "studies": len(ev.studies),
+        "load_s": round(load_s, 3),
+        "ours_s": round(ours_s, 4),
+        "floor_s": round(floor_s, 4),
+        "ratio": round(ours_s / floor_s, 3),
+        "target": TARGET,
+        "ok": ours_s / floor_s <= TARGET,
+        "repeats": repeats,
+        "studies_shown": shown,
+        "floor_studies_shown": check,
+        "ours_breakdown_s": breakdown,
+        "ours_all_s": [round(t, 4) for t in ours_all],
+        "floor_all_s": [round(t, 4) for t in floor_all],
+    }
 
 
 if __name__ == "__main__":

@@ -34,8 +34,36 @@ from exoreview.screening.records import read_files
 
 TARGET = 4.0
 EVIDENCE = Path(__file__).resolve().parents[1] / "evidence"
-SYLLABLES = ("ka", "to", "re", "mi", "lo", "an", "ex", "os", "ve", "si", "cu", "la", "der", "pa", "pil",
-             "fol", "li", "cle", "gen", "ic", "ha", "ir", "sto", "ma", "tri", "no", "vi", "bo")
+SYLLABLES = (
+    "ka",
+    "to",
+    "re",
+    "mi",
+    "lo",
+    "an",
+    "ex",
+    "os",
+    "ve",
+    "si",
+    "cu",
+    "la",
+    "der",
+    "pa",
+    "pil",
+    "fol",
+    "li",
+    "cle",
+    "gen",
+    "ic",
+    "ha",
+    "ir",
+    "sto",
+    "ma",
+    "tri",
+    "no",
+    "vi",
+    "bo",
+)
 
 
 def synthetic_ris(n: int, seed: int = 0) -> str:
@@ -54,14 +82,20 @@ def synthetic_ris(n: int, seed: int = 0) -> str:
             copy.pop("doi", None)
             out.append(copy)
             continue
-        rec = {"type_of_reference": "JOUR", "name_of_database": rng.choice(["Embase", "Scopus", "PubMed"]),
-               "title": " ".join(rng.choices(words, weights, k=rng.randint(8, 16))).capitalize(),
-               "authors": [f"{rng.choice(words).capitalize()}, {rng.choice('ABCDEFGH')}."
-                           for _ in range(rng.randint(1, 6))],
-               "secondary_title": "Journal of " + rng.choice(words).capitalize(),
-               "year": str(rng.randint(1995, 2025)), "volume": str(rng.randint(1, 60)),
-               "start_page": str(rng.randint(1, 999)),
-               "abstract": " ".join(rng.choices(words, weights, k=rng.randint(60, 180)))}
+        rec = {
+            "type_of_reference": "JOUR",
+            "name_of_database": rng.choice(["Embase", "Scopus", "PubMed"]),
+            "title": " ".join(rng.choices(words, weights, k=rng.randint(8, 16))).capitalize(),
+            "authors": [
+                f"{rng.choice(words).capitalize()}, {rng.choice('ABCDEFGH')}."
+                for _ in range(rng.randint(1, 6))
+            ],
+            "secondary_title": "Journal of " + rng.choice(words).capitalize(),
+            "year": str(rng.randint(1995, 2025)),
+            "volume": str(rng.randint(1, 60)),
+            "start_page": str(rng.randint(1, 999)),
+            "abstract": " ".join(rng.choices(words, weights, k=rng.randint(60, 180))),
+        }
         if rng.random() < 0.85:
             rec["doi"] = f"10.5555/synthetic.{i}"
         if rng.random() < 0.02:
@@ -94,34 +128,49 @@ def measure(n: int = 20000, *, repeat: int = 5) -> dict:
                 r["id"] = f"R{i + 1:05d}"
             matches = find_duplicates(records, studies=studies)
             ours.append(time.perf_counter() - t0)
-            result = {"records": len(records), "rispy_records": n_parsed, "problems": len(problems),
-                      "duplicates": sum(m.duplicate_of is not None for m in matches),
-                      "to_check": sum(m.check_with is not None for m in matches)}
+            result = {
+                "records": len(records),
+                "rispy_records": n_parsed,
+                "problems": len(problems),
+                "duplicates": sum(m.duplicate_of is not None for m in matches),
+                "to_check": sum(m.check_with is not None for m in matches),
+            }
             del records, matches
             if has_evidence:
                 gc.collect()
                 t0 = time.perf_counter()
                 import_records([path], evidence=EVIDENCE)
                 whole.append(time.perf_counter() - t0)
-    out = {"n": n, "bytes": len(text.encode("utf-8")), "rispy_s": round(min(floor), 4),
-           "exoreview_s": round(min(ours), 4), "ratio": round(min(ours) / min(floor), 3),
-           "target_ratio": TARGET, **result}
+    out = {
+        "n": n,
+        "bytes": len(text.encode("utf-8")),
+        "rispy_s": round(min(floor), 4),
+        "exoreview_s": round(min(ours), 4),
+        "ratio": round(min(ours) / min(floor), 3),
+        "target_ratio": TARGET,
+        **result,
+    }
     if whole:
-        out.update(import_records_s=round(min(whole), 4),
-                   import_records_ratio=round(min(whole) / min(floor), 3))
+        out.update(
+            import_records_s=round(min(whole), 4), import_records_ratio=round(min(whole) / min(floor), 3)
+        )
     return out
 
 
 def main(argv: list[str]) -> int:
     n = int(argv[1]) if len(argv) > 1 else 20000
     r = measure(n)
-    print(f"{r['n']} synthetic records ({r['bytes'] / 1e6:.1f} MB): rispy parse {r['rispy_s']:.3f} s · "
-          f"exoreview import + de-duplication {r['exoreview_s']:.3f} s · ratio {r['ratio']:.2f} "
-          f"(target ≤ {r['target_ratio']:.0f}) · {r['duplicates']} duplicates, {r['to_check']} to check")
+    print(
+        f"{r['n']} synthetic records ({r['bytes'] / 1e6:.1f} MB): rispy parse {r['rispy_s']:.3f} s · "
+        f"exoreview import + de-duplication {r['exoreview_s']:.3f} s · ratio {r['ratio']:.2f} "
+        f"(target ≤ {r['target_ratio']:.0f}) · {r['duplicates']} duplicates, {r['to_check']} to check"
+    )
     if "import_records_s" in r:
-        print(f"the whole import_records call (also numbering, the records table, the screening log and "
-              f"the evidence index read from {EVIDENCE.name}/): {r['import_records_s']:.3f} s, "
-              f"{r['import_records_ratio']:.2f} x rispy")
+        print(
+            f"the whole import_records call (also numbering, the records table, the screening log and "
+            f"the evidence index read from {EVIDENCE.name}/): {r['import_records_s']:.3f} s, "
+            f"{r['import_records_ratio']:.2f} x rispy"
+        )
     return 0
 
 

@@ -42,8 +42,9 @@ def _timed_in_turn(fns, repeats: int) -> list[list[float]]:
     return out
 
 
-def measure(n: int = 10_000, *, repeats: int = 7, folder: str | Path | None = None,
-            cache: str | Path | None = None) -> dict:
+def measure(
+    n: int = 10_000, *, repeats: int = 7, folder: str | Path | None = None, cache: str | Path | None = None
+) -> dict:
     """Time a warm load of `n` synthetic studies (or of `folder`, already written by synth.py)
     against read_csv of the same facts; returns a dict. `cache`: the load cache folder (default
     a new temporary one; it must not hold this folder's cache yet, or the cold load is warm)."""
@@ -53,7 +54,7 @@ def measure(n: int = 10_000, *, repeats: int = 7, folder: str | Path | None = No
         os.environ["EXOREVIEW_CACHE"] = str(cache or Path(tmp) / "cache")
         try:
             t0 = time.perf_counter()
-            ev = xr.load(root)                      # cold: parse, validate, build, write the cache
+            ev = xr.load(root)  # cold: parse, validate, build, write the cache
             cold = time.perf_counter() - t0
             facts = ev.studies.copy()
             recs = ev.records
@@ -72,10 +73,19 @@ def measure(n: int = 10_000, *, repeats: int = 7, folder: str | Path | None = No
             else:
                 os.environ["EXOREVIEW_CACHE"] = saved
     ours_s, floor_s = statistics.median(warm), statistics.median(floor)
-    return {"benchmark": "load + validate", "studies": len(ev.studies), "cold_load_s": round(cold, 3),
-            "ours_s": round(ours_s, 4), "floor_s": round(floor_s, 4), "ratio": round(ours_s / floor_s, 3),
-            "target": TARGET, "ok": ours_s / floor_s <= TARGET, "repeats": repeats,
-            "yaml_s": round(yaml_s, 3), "cold_ratio": round(cold / yaml_s, 2)}
+    return {
+        "benchmark": "load + validate",
+        "studies": len(ev.studies),
+        "cold_load_s": round(cold, 3),
+        "ours_s": round(ours_s, 4),
+        "floor_s": round(floor_s, 4),
+        "ratio": round(ours_s / floor_s, 3),
+        "target": TARGET,
+        "ok": ours_s / floor_s <= TARGET,
+        "repeats": repeats,
+        "yaml_s": round(yaml_s, 3),
+        "cold_ratio": round(cold / yaml_s, 2),
+    }
 
 
 def _read_yaml_files(root: Path) -> int:

@@ -31,8 +31,7 @@ import synth
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SIZES = {"full": {"studies": 10_000, "import": 20_000},
-         "quick": {"studies": 5_000, "import": 5_000}}
+SIZES = {"full": {"studies": 10_000, "import": 20_000}, "quick": {"studies": 5_000, "import": 5_000}}
 REPEATS = {"full": {"load": 7, "filter": 5, "import": 7}, "quick": {"load": 5, "filter": 3, "import": 5}}
 TARGETS = {"load_ratio": 3.0, "filter_ratio": 1.5, "import_ratio": 4.0, "report_s": 60.0}
 
@@ -42,8 +41,12 @@ def report_seconds(evidence: Path) -> dict:
     cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "exoreview.cli"])]
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        done = subprocess.run([*cmd, "report", "--out", tmp, "--evidence", str(evidence)],
-                              cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run(
+            [*cmd, "report", "--out", tmp, "--evidence", str(evidence)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - t0
         figures = len(list((Path(tmp) / "figures").glob("*.png")))
     if done.returncode != 0:
@@ -68,19 +71,32 @@ def run(quick: bool, evidence: Path = ROOT / "evidence") -> dict:
             os.environ.pop("EXOREVIEW_CACHE") if saved is None else os.environ.update(EXOREVIEW_CACHE=saved)
     imp = bench_import.measure(sizes["import"], repeat=repeats["import"])
     rep = report_seconds(evidence)
-    figures = {"load_ratio": load["ratio"], "filter_ratio": filt["ratio"],
-               "import_ratio": round(imp["ratio"], 3), "report_s": rep["report_s"]}
-    return {**figures, "targets": TARGETS,
-            "ok": all(figures[k] <= TARGETS[k] for k in TARGETS), "quick": quick, "sizes": sizes,
-            "details": {"load": load, "filter": filt, "import": imp, "report": rep}}
+    figures = {
+        "load_ratio": load["ratio"],
+        "filter_ratio": filt["ratio"],
+        "import_ratio": round(imp["ratio"], 3),
+        "report_s": rep["report_s"],
+    }
+    return {
+        **figures,
+        "targets": TARGETS,
+        "ok": all(figures[k] <= TARGETS[k] for k in TARGETS),
+        "quick": quick,
+        "sizes": sizes,
+        "details": {"load": load, "filter": filt, "import": imp, "report": rep},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (about a minute)")
     parser.add_argument("--format", choices=["text", "json"], default="text")
-    parser.add_argument("--evidence", type=Path, default=ROOT / "evidence",
-                        help="the evidence folder the report is drawn from (default: evidence/)")
+    parser.add_argument(
+        "--evidence",
+        type=Path,
+        default=ROOT / "evidence",
+        help="the evidence folder the report is drawn from (default: evidence/)",
+    )
     args = parser.parse_args(argv)
     matplotlib.use("Agg")
     result = run(args.quick, args.evidence)
@@ -88,10 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=2))
     else:
         s = result["sizes"]
-        rows = [("load_ratio", f"load + validate {s['studies']} files vs read_csv"),
-                ("filter_ratio", f"filter change at {s['studies']} studies vs pandas+matplotlib"),
-                ("import_ratio", f"import + dedupe {s['import']} records vs rispy"),
-                ("report_s", "meeting report on the shipped evidence (s)")]
+        rows = [
+            ("load_ratio", f"load + validate {s['studies']} files vs read_csv"),
+            ("filter_ratio", f"filter change at {s['studies']} studies vs pandas+matplotlib"),
+            ("import_ratio", f"import + dedupe {s['import']} records vs rispy"),
+            ("report_s", "meeting report on the shipped evidence (s)"),
+        ]
         for key, what in rows:
             flag = "ok" if result[key] <= TARGETS[key] else "OVER TARGET"
             print(f"{key:13} {result[key]:>8}  target <= {TARGETS[key]:<5} {flag:11} {what}")

@@ -20,11 +20,28 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
-CELL_SOURCES = (("ADSC", 20), ("UC-MSC", 14), ("BM-MSC", 6), ("placental MSC", 5), ("MSC", 8),
-                ("dermal papilla cells", 10), ("fibroblasts", 4), ("macrophages", 3), ("plant", 3),
-                ("colostrum", 2), ("plasma", 2), ("iPSC-MSC", 2), ("not stated", 4))
-VESICLES = (("exosome", 55), ("extracellular vesicles", 20), ("conditioned medium", 15),
-            ("EV mimetics", 5), ("exosome-like nanovesicles", 5))
+CELL_SOURCES = (
+    ("ADSC", 20),
+    ("UC-MSC", 14),
+    ("BM-MSC", 6),
+    ("placental MSC", 5),
+    ("MSC", 8),
+    ("dermal papilla cells", 10),
+    ("fibroblasts", 4),
+    ("macrophages", 3),
+    ("plant", 3),
+    ("colostrum", 2),
+    ("plasma", 2),
+    ("iPSC-MSC", 2),
+    ("not stated", 4),
+)
+VESICLES = (
+    ("exosome", 55),
+    ("extracellular vesicles", 20),
+    ("conditioned medium", 15),
+    ("EV mimetics", 5),
+    ("exosome-like nanovesicles", 5),
+)
 # design, weight, models, has participants
 DESIGNS = (
     ("animal", 38, [("telogen-to-anagen model", "mouse"), ("cell culture", "human")]),
@@ -37,18 +54,38 @@ DESIGNS = (
     ("narrative review", 6, []),
     ("systematic review", 2, []),
 )
-CONDITIONS = (("AGA", 30), ("hair growth", 35), ("MPHL", 10), ("FPHL", 8), ("alopecia areata", 10),
-              ("chemotherapy-induced alopecia", 4), ("telogen effluvium", 3))
+CONDITIONS = (
+    ("AGA", 30),
+    ("hair growth", 35),
+    ("MPHL", 10),
+    ("FPHL", 8),
+    ("alopecia areata", 10),
+    ("chemotherapy-induced alopecia", 4),
+    ("telogen effluvium", 3),
+)
 OUTCOMES_BY_MODEL = {
-    "cell culture": ("cell proliferation", "cell migration", "signalling markers", "growth factor expression"),
+    "cell culture": (
+        "cell proliferation",
+        "cell migration",
+        "signalling markers",
+        "growth factor expression",
+    ),
     "organ culture": ("hair shaft elongation", "follicle number"),
     "telogen-to-anagen model": ("anagen induction", "hair regrowth (animal)", "follicle number"),
     "clinical": ("hair density", "hair diameter", "hair shedding", "patient-reported", "safety"),
     None: ("evidence synthesis",),
 }
 DIRECTIONS = (("increased", 70), ("no significant change", 10), ("mixed", 8), ("decreased", 7))
-MECHANISMS = ("Wnt/beta-catenin", "VEGF", "miRNA cargo", "PI3K/Akt", "ERK/MAPK", "IGF-1",
-              "immunomodulation", "TGF-beta/SMAD")
+MECHANISMS = (
+    "Wnt/beta-catenin",
+    "VEGF",
+    "miRNA cargo",
+    "PI3K/Akt",
+    "ERK/MAPK",
+    "IGF-1",
+    "immunomodulation",
+    "TGF-beta/SMAD",
+)
 
 
 def _pick(rng: random.Random, table):
@@ -73,10 +110,14 @@ def study(i: int, rng: random.Random) -> dict:
         "registry_id": f"NCT{90000000 + i:08d}" if registered else None,
         "verified_at": ["https://example.org/synthetic"],
         "confidence": "high",
-        "extraction": {"level": "registry record" if registered else "abstract",
-                       "source": "https://example.org/synthetic", "date": None},
+        "extraction": {
+            "level": "registry record" if registered else "abstract",
+            "source": "https://example.org/synthetic",
+            "date": None,
+        },
         "publication_status": "registry record" if registered else "peer-reviewed",
-        "cell_source": [_pick(rng, CELL_SOURCES)] if design not in ("narrative review", "systematic review")
+        "cell_source": [_pick(rng, CELL_SOURCES)]
+        if design not in ("narrative review", "systematic review")
         else ["mixed"],
         "vesicle_term": [_pick(rng, VESICLES)],
         "design": [design],
@@ -91,8 +132,13 @@ def study(i: int, rng: random.Random) -> dict:
     outcomes = []
     for _ in range(rng.randint(1, 4)):
         term = rng.choice(OUTCOMES_BY_MODEL[rng.choice(model_keys)])
-        outcomes.append({"outcome": term, "measure": f"synthetic {term}",
-                         "direction": "planned" if registered else _pick(rng, DIRECTIONS)})
+        outcomes.append(
+            {
+                "outcome": term,
+                "measure": f"synthetic {term}",
+                "direction": "planned" if registered else _pick(rng, DIRECTIONS),
+            }
+        )
     rec["outcomes"] = outcomes
     if design in ("animal", "in vitro", "ex vivo organ culture") and rng.random() < 0.6:
         rec["mechanisms"] = rng.sample(MECHANISMS, k=rng.randint(1, 2))
@@ -110,14 +156,15 @@ def write(n: int, folder: str | Path, *, seed: int = 20240229) -> Path:
     studies.mkdir(parents=True, exist_ok=True)
     for name in ("vocabulary.yaml", "schema.yaml"):
         shutil.copy(ROOT / "evidence" / name, folder / name)
-    if (ROOT / "evidence" / "regulatory").is_dir():   # the real dated records: timeline milestones
+    if (ROOT / "evidence" / "regulatory").is_dir():  # the real dated records: timeline milestones
         shutil.copytree(ROOT / "evidence" / "regulatory", folder / "regulatory", dirs_exist_ok=True)
     rng = random.Random(seed)
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)    # libyaml when present: ~10x faster
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: ~10x faster
     for i in range(n):
         rec = study(i, rng)
         (studies / f"{rec['key']}.yaml").write_text(
-            yaml.dump(rec, Dumper=dumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            yaml.dump(rec, Dumper=dumper, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
     return folder
 
 

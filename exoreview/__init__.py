@@ -17,5 +17,13 @@ from .errors import EvidenceError, ValidationError, VocabularyError
 
 __version__ = "0.1.0"
 
-__all__ = ["load", "validate", "Evidence", "Filter", "EvidenceError", "ValidationError",
-           "VocabularyError", "__version__"]
+__all__ = [
+    "load",
+    "validate",
+    "Evidence",
+    "Filter",
+    "EvidenceError",
+    "ValidationError",
+    "VocabularyError",
+    "__version__",
+]

@@ -18,8 +18,18 @@ from .core.yamlio import os_error_line
 from .errors import EvidenceError, ExoreviewError, UsageError
 
 # subcommand → module in exoreview.commands (each has HELP, add_arguments(parser), run(args))
-COMMANDS: tuple[str, ...] = ("validate", "list", "quality", "effects", "report", "import", "screen", "prisma", "grade",
-                             "audit")
+COMMANDS: tuple[str, ...] = (
+    "validate",
+    "list",
+    "quality",
+    "effects",
+    "report",
+    "import",
+    "screen",
+    "prisma",
+    "grade",
+    "audit",
+)
 
 # commands that do not need a readable evidence folder up front: `validate` reports a missing
 # folder as a problem (exit 1); `screen reasons` prints a fixed list
@@ -35,12 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="exoreview", description="Evidence review of exosomes / EVs for hair loss.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
-        module = name.replace('-', '_')
+        module = name.replace("-", "_")
         module += "_" if keyword.iskeyword(module) else ""  # `import` → commands/import_.py
         mod = importlib.import_module(f".commands.{module}", __package__)
         p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
-        p.add_argument("--evidence", metavar="DIR", default="evidence",
-                       help="evidence folder (default: ./evidence)")
+        p.add_argument(
+            "--evidence", metavar="DIR", default="evidence", help="evidence folder (default: ./evidence)"
+        )
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run, _parser=p)
         for action in p._actions:  # subcommands of a subcommand (`screen decide`) name themselves
@@ -62,13 +73,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:  # name the subcommand whose options were wrong, not the top-level parser
         getattr(args, "_parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "_run", None):
-        print(f"exoreview: error: no command given; choose one of {', '.join(COMMANDS)}; "
-              "see `exoreview --help`", file=sys.stderr)
+        print(
+            f"exoreview: error: no command given; choose one of {', '.join(COMMANDS)}; "
+            "see `exoreview --help`",
+            file=sys.stderr,
+        )
         return 2
     name = _name(args)
     try:
         if name not in NO_EVIDENCE_CHECK:
-
             require_folder(args.evidence)  # missing, a file, unreadable, not an evidence folder
         return int(args._run(args) or 0)
     except EvidenceError as err:
@@ -87,7 +100,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as err:  # a path of the user's that cannot be read or written: one line, exit 2
-
         print(f"exoreview {name}: {os_error_line(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

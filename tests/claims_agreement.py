@@ -19,8 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from exoreview.appraisal.audit import ClaimFinding, audit
+from exoreview.appraisal.audit import audit
 from exoreview.appraisal.detect import Topic
+from exoreview.appraisal.findings import ClaimFinding
 from exoreview.core.evidence import Evidence, load
 from exoreview.core.vocab import normalize
 
@@ -84,7 +85,9 @@ def run(evidence: Evidence, entries: list[dict] | None = None, *, given_topic: b
     outcomes = []
     for page in pages(entries):
         kind = page[0].get("page_topic") or "exosomes"
-        topic = Topic(True, kind == "secretome", True, f"the set's page topic: {kind}") if given_topic else None
+        topic = (
+            Topic(True, kind == "secretome", True, f"the set's page topic: {kind}") if given_topic else None
+        )
         findings = audit(_page_text(page), evidence, source=page[0]["url"], topic=topic).claims
         for e in page:
             outcomes.append(Outcome(e, tuple(f for f in findings if _inside(f.sentence, e["text"]))))
@@ -93,7 +96,9 @@ def run(evidence: Evidence, entries: list[dict] | None = None, *, given_topic: b
 
 def table(outcomes: list[Outcome]) -> list[dict]:
     """One row per claim type (and the non-claims by kind), with a total row."""
-    rows: dict[str, dict] = defaultdict(lambda: {"n": 0, "found": 0, "agree": 0, "overreach": 0, "flagged": 0})
+    rows: dict[str, dict] = defaultdict(
+        lambda: {"n": 0, "found": 0, "agree": 0, "overreach": 0, "flagged": 0}
+    )
     for o in outcomes:
         e = o.entry
         if e["is_claim"]:
@@ -109,8 +114,10 @@ def table(outcomes: list[Outcome]) -> list[dict]:
                 r = rows[name]
                 r["n"] += 1
                 r["found"] += o.found
-    return [{"type": k, **v} for k, v in sorted(rows.items(), key=lambda kv: (kv[0].startswith(("all", "non")),
-                                                                            kv[0]))]
+    return [
+        {"type": k, **v}
+        for k, v in sorted(rows.items(), key=lambda kv: (kv[0].startswith(("all", "non")), kv[0]))
+    ]
 
 
 def _pct(a: int, b: int) -> str:
@@ -123,16 +130,20 @@ def report(outcomes: list[Outcome], brief: bool = False) -> str:
         if r["type"].startswith(("non-claim", "all non")):
             lines.append(f"{r['type']:28} {r['n']:4} {'taken as claims: ' + str(r['found']):>30}")
         else:
-            lines.append(f"{r['type']:28} {r['n']:4} {_pct(r['found'], r['n']):>8} {_pct(r['agree'], r['n']):>15} "
-                         f"{_pct(r['flagged'], r['overreach']):>18}")
+            lines.append(
+                f"{r['type']:28} {r['n']:4} {_pct(r['found'], r['n']):>8} {_pct(r['agree'], r['n']):>15} "
+                f"{_pct(r['flagged'], r['overreach']):>18}"
+            )
     if brief:
         return "\n".join(lines)
     lines += ["", "DISAGREEMENTS"]
     for o in outcomes:
         e = o.entry
         if e["is_claim"] and not o.agrees:
-            lines.append(f"{e['id']} {e['claim_type']}: {o.verdict or 'not found'} (accepted: "
-                         f"{', '.join(e['verdicts'])}) - {e['text'][:110]}")
+            lines.append(
+                f"{e['id']} {e['claim_type']}: {o.verdict or 'not found'} (accepted: "
+                f"{', '.join(e['verdicts'])}) - {e['text'][:110]}"
+            )
             if o.findings:
                 lines += [f"      {r[:160]}" for r in o.findings[0].reasons[:3]]
         elif not e["is_claim"] and o.found:

@@ -75,11 +75,14 @@ def base_study(key: str = "doe-2021-adsc-exos", **changes) -> dict:
         "cell_source": ["ADSC"],
         "vesicle_term": ["exosome"],
         "design": ["in vitro", "animal"],
-        "models": [{"model": "cell culture", "species": "human", "detail": "DP cells"},
-                   {"model": "telogen-to-anagen model", "species": "mouse", "detail": "C57BL/6"}],
+        "models": [
+            {"model": "cell culture", "species": "human", "detail": "DP cells"},
+            {"model": "telogen-to-anagen model", "species": "mouse", "detail": "C57BL/6"},
+        ],
         "condition": ["hair growth"],
-        "outcomes": [{"outcome": "cell proliferation", "measure": "DP proliferation",
-                      "direction": "increased"}],
+        "outcomes": [
+            {"outcome": "cell proliferation", "measure": "DP proliferation", "direction": "increased"}
+        ],
     }
     rec.update(changes)
     return rec
@@ -89,8 +92,11 @@ def base_study(key: str = "doe-2021-adsc-exos", **changes) -> dict:
 def make_evidence(tmp_path):
     """make_evidence({"a.yaml": dict_or_text, ...}) → a folder with the shipped vocabulary/schema."""
 
-    def make(studies: dict[str, object] | None = None, regulatory: dict[str, object] | None = None,
-             claims: dict[str, object] | None = None) -> Path:
+    def make(
+        studies: dict[str, object] | None = None,
+        regulatory: dict[str, object] | None = None,
+        claims: dict[str, object] | None = None,
+    ) -> Path:
         root = tmp_path / "evidence"
         (root / "studies").mkdir(parents=True, exist_ok=True)
         shutil.copy(EVIDENCE / "vocabulary.yaml", root / "vocabulary.yaml")
@@ -104,8 +110,9 @@ def make_evidence(tmp_path):
                 elif isinstance(content, str):
                     path.write_text(content, encoding="utf-8")
                 else:
-                    path.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True),
-                                    encoding="utf-8")
+                    path.write_text(
+                        yaml.safe_dump(content, sort_keys=False, allow_unicode=True), encoding="utf-8"
+                    )
         return root
 
     return make
@@ -114,32 +121,43 @@ def make_evidence(tmp_path):
 @pytest.fixture
 def evidence_on(tmp_path_factory):
     """evidence_on({key: record}, regulatory={...}) → Evidence loaded from a fresh folder (shipped vocabulary)."""
+
     def run(studies, regulatory=None):
         import exoreview as xr
+
         root = tmp_path_factory.mktemp("evidence")
         for name in ("vocabulary.yaml", "schema.yaml"):
             shutil.copy(EVIDENCE / name, root / name)
         for folder, files in (("studies", studies), ("regulatory", regulatory or {})):
             (root / folder).mkdir()
             for key, rec in files.items():
-                (root / folder / f"{key}.yaml").write_text(yaml.safe_dump(rec, sort_keys=False), encoding="utf-8")
+                (root / folder / f"{key}.yaml").write_text(
+                    yaml.safe_dump(rec, sort_keys=False), encoding="utf-8"
+                )
         return xr.load(root)
+
     return run
 
 
 @pytest.fixture
 def grade_on(evidence_on):
     """grade_on(claim, {key: record}, regulatory={...}) → the Assessment on a fresh evidence folder."""
+
     def run(claim, studies, regulatory=None):
         from exoreview.appraisal.grade import assess  # the grader is what the tests using this fixture test
+
         return assess(claim, evidence_on(studies, regulatory))
+
     return run
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     """Every file under `folder` with its mtime and bytes (to prove nothing was written)."""
-    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -171,9 +189,14 @@ def run_notebook():
     def run(name: str, *, evidence: Path | None = None):
         key = f"{name}|{evidence}"
         if key not in cache:
-            cache[key] = locked_execute(NOTEBOOKS / name, timeout=300,
-                                        env={"EXOREVIEW_EVIDENCE": str(evidence or EVIDENCE),
-                                             "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+            cache[key] = locked_execute(
+                NOTEBOOKS / name,
+                timeout=300,
+                env={
+                    "EXOREVIEW_EVIDENCE": str(evidence or EVIDENCE),
+                    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                },
+            )
         return cache[key]
 
     return run
@@ -181,9 +204,16 @@ def run_notebook():
 
 # -- the real browser: Debian Chromium driven by Playwright, Voilà on loopback (see STACK.md) --------
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "file://", "about:")
 
 
@@ -233,8 +263,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def voila_server(evidence: Path, log_path: Path, notebook: str = "01_review_dashboard.ipynb",
-                 timeout: float = 60) -> Iterator[str]:
+def voila_server(
+    evidence: Path, log_path: Path, notebook: str = "01_review_dashboard.ipynb", timeout: float = 60
+) -> Iterator[str]:
     """Voilà serving a notebook on a free loopback port (finite executor timeout, the polling fix
     from jupyter_config/voila.py) over `evidence`; yields the page URL."""
     import pytest
@@ -243,13 +274,27 @@ def voila_server(evidence: Path, log_path: Path, notebook: str = "01_review_dash
     if not voila_bin.exists():
         pytest.skip("voila is not installed in this environment")
     port = _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(ROOT / "jupyter_config"),
-           "EXOREVIEW_EVIDENCE": str(evidence)}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(ROOT / "jupyter_config"),
+        "EXOREVIEW_EVIDENCE": str(evidence),
+    }
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [str(voila_bin), str(NOTEBOOKS / notebook), "--no-browser", f"--port={port}",
-             "--Voila.ip=127.0.0.1", "--VoilaExecutor.timeout=120", "--strip_sources=True"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                str(voila_bin),
+                str(NOTEBOOKS / notebook),
+                "--no-browser",
+                f"--port={port}",
+                "--Voila.ip=127.0.0.1",
+                "--VoilaExecutor.timeout=120",
+                "--strip_sources=True",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             deadline = time.monotonic() + timeout
             while True:
@@ -260,7 +305,9 @@ def voila_server(evidence: Path, log_path: Path, notebook: str = "01_review_dash
                         break
                 except OSError:
                     if time.monotonic() > deadline:
-                        raise TimeoutError(f"voila did not listen on port {port} within {timeout} s") from None
+                        raise TimeoutError(
+                            f"voila did not listen on port {port} within {timeout} s"
+                        ) from None
                     time.sleep(0.2)
             yield f"http://127.0.0.1:{port}/"
         finally:

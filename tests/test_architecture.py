@@ -13,7 +13,16 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "exoreview"
 # stage of each part of the package: a module may import its own stage or an earlier one.
 # appraisal and screening are siblings: neither imports the other.
-STAGES = {"errors": 0, "core": 1, "appraisal": 2, "screening": 2, "views": 3, "app": 4, "cli": 5, "commands": 5}
+STAGES = {
+    "errors": 0,
+    "core": 1,
+    "appraisal": 2,
+    "screening": 2,
+    "views": 3,
+    "app": 4,
+    "cli": 5,
+    "commands": 5,
+}
 MAX_LINES = 500
 
 
@@ -67,7 +76,7 @@ IMPORTS = _imports()
 def _stage(module: str) -> int | None:
     parts = module.split(".")
     if len(parts) == 1:
-        return None   # the package facade: exoreview/__init__.py
+        return None  # the package facade: exoreview/__init__.py
     return STAGES[parts[1]]
 
 
@@ -139,7 +148,7 @@ def test_an_import_inside_a_function_says_why():
             if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in top:
                 at = node.lineno - 1
                 while at > 0 and lines[at - 1].strip().startswith(("import ", "from ")):
-                    at -= 1   # a block of imports: the comment goes above the block
+                    at -= 1  # a block of imports: the comment goes above the block
                 here, above = lines[node.lineno - 1], lines[at - 1] if at > 0 else ""
                 if "#" not in here and not above.strip().startswith("#"):
                     missing.append(f"{module}:{node.lineno}: {here.strip()}")
@@ -149,9 +158,14 @@ def test_an_import_inside_a_function_says_why():
 def test_the_rules_checker_sees_a_cycle_and_an_upward_import(tmp_path, monkeypatch):
     """The checks above can fail: a small package with a cycle and an upward import trips them."""
     pkg = tmp_path / "exoreview"
-    for name, text in {"__init__.py": "", "core/__init__.py": "", "views/__init__.py": "",
-                       "core/a.py": "from . import b\nfrom ..views import c\n", "core/b.py": "from . import a\n",
-                       "views/c.py": ""}.items():
+    for name, text in {
+        "__init__.py": "",
+        "core/__init__.py": "",
+        "views/__init__.py": "",
+        "core/a.py": "from . import b\nfrom ..views import c\n",
+        "core/b.py": "from . import a\n",
+        "views/c.py": "",
+    }.items():
         (pkg / name).parent.mkdir(parents=True, exist_ok=True)
         (pkg / name).write_text(text)
     monkeypatch.setattr(__import__(__name__), "PACKAGE", pkg)

@@ -17,6 +17,9 @@ import bench_import  # noqa: E402
 import bench_load  # noqa: E402
 import synth  # noqa: E402
 
+# the benchmark scripts at tiny sizes (seconds each): `make test` runs them, `make check` leaves them out
+pytestmark = pytest.mark.slow
+
 
 def test_synth_writes_valid_seeded_evidence(tmp_path):
     a = synth.write(60, tmp_path / "a")
@@ -26,8 +29,9 @@ def test_synth_writes_valid_seeded_evidence(tmp_path):
     assert {"animal", "registered, no results"} <= tiers
     assert ev.studies["notes"].str.contains("SYNTHETIC").all()
     b = synth.write(60, tmp_path / "b")
-    assert [p.read_text() for p in sorted((a / "studies").iterdir())] == \
-        [p.read_text() for p in sorted((b / "studies").iterdir())]       # seeded: same files
+    assert [p.read_text() for p in sorted((a / "studies").iterdir())] == [
+        p.read_text() for p in sorted((b / "studies").iterdir())
+    ]  # seeded: same files
 
 
 def test_synth_refuses_a_folder_with_studies(tmp_path):

@@ -43,7 +43,7 @@ import yaml
 from conftest import EVIDENCE, ROOT
 
 from exoreview import cli
-from exoreview.appraisal import audit_rules, claim_rules, effects, grading_rules, misev, rob
+from exoreview.appraisal import audit_rules, claim_rules, effects, grading_rules, misev, rob, scope_rules
 from exoreview.core import levels, rob_tools
 from exoreview.screening import dedupe, readers
 from exoreview.screening import rules as screening_rules
@@ -239,11 +239,11 @@ def rules_phrases() -> dict[str, str]:
         out[f"citation status {rule.status} when"] = rule.when
     for i, row in audit_rules.rules_table().iterrows():
         if row["rule"] == "claim kind":
-            continue  # the claim kinds that run are claim_rules.CLAIM_KINDS
+            continue  # the claim kinds that run are scope_rules.CLAIM_KINDS
         out[f"audit row {i} ({row['rule']}) value"] = row["value"]
         out[f"audit row {i} ({row['rule']}) meaning"] = row["meaning"]
     out |= {f"overreach {o.name}": o.name for o in audit_rules.OVERREACH}
-    out |= {f"claim kind {k}": f"{k} | `{_cell(p.pattern)}`" for k, p in claim_rules.CLAIM_KINDS}
+    out |= {f"claim kind {k}": f"{k} | `{_cell(p.pattern)}`" for k, p in scope_rules.CLAIM_KINDS}
     out |= {f"not a claim: {k}": k for k, _ in claim_rules.NOT_CLAIMS}
     out |= {f"assertion {k}": k for k, _ in claim_rules.ASSERTIONS}
     out |= {w: w for w in ("exoreview grade", "exoreview audit", "notebooks/04_claims.ipynb")}
@@ -850,12 +850,12 @@ def claim_tables() -> str:
             f"#### asserts something (at least one; {weak} alone are weak)\n\n"
             + patterns(("construction", "pattern"), claim_rules.ASSERTIONS),
             "#### claim kind (first that matches; default benefit)\n\n"
-            + patterns(("kind", "pattern"), claim_rules.CLAIM_KINDS),
+            + patterns(("kind", "pattern"), scope_rules.CLAIM_KINDS),
             "#### comparators (superiority claims)\n\n"
-            + patterns(("comparator", "pattern"), claim_rules.COMPARATORS),
+            + patterns(("comparator", "pattern"), scope_rules.COMPARATORS),
             "#### regulators (approval claims)\n\n"
-            + patterns(("regulator", "pattern"), claim_rules.REGULATORS),
-            "#### populations\n\n" + patterns(("condition", "pattern"), claim_rules.POPULATIONS),
+            + patterns(("regulator", "pattern"), scope_rules.REGULATORS),
+            "#### populations\n\n" + patterns(("condition", "pattern"), scope_rules.POPULATIONS),
         ]
     )
 

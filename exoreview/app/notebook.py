@@ -42,7 +42,9 @@ def poll_in_slices(channel: Any) -> None:
     async def get_msg(timeout: float | None = None, **kwargs: Any) -> Any:
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            left = POLL_SECONDS if deadline is None else max(0.0, min(POLL_SECONDS, deadline - time.monotonic()))
+            left = (
+                POLL_SECONDS if deadline is None else max(0.0, min(POLL_SECONDS, deadline - time.monotonic()))
+            )
             try:
                 result = original(timeout=left, **kwargs)
                 if hasattr(result, "__await__"):
@@ -64,8 +66,14 @@ class PollingClient(NotebookClient):
         return kc
 
 
-def execute(path: str | os.PathLike, *, timeout: int = DEFAULT_TIMEOUT, cwd: str | os.PathLike | None = None,
-            env: Mapping[str, str] | None = None, kernel_name: str = "python3"):
+def execute(
+    path: str | os.PathLike,
+    *,
+    timeout: int = DEFAULT_TIMEOUT,
+    cwd: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+    kernel_name: str = "python3",
+):
     """Run every cell of the notebook at `path`; return the executed NotebookNode.
 
     `env` entries are set in this process's environment while the kernel starts (the kernel
@@ -74,9 +82,14 @@ def execute(path: str | os.PathLike, *, timeout: int = DEFAULT_TIMEOUT, cwd: str
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    client = PollingClient(nb, timeout=timeout, kernel_name=kernel_name,
-                                     resources={"metadata": {"path": str(cwd or path.parent)}},
-                                     iopub_timeout=15, shell_timeout_interval=1)
+    client = PollingClient(
+        nb,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        resources={"metadata": {"path": str(cwd or path.parent)}},
+        iopub_timeout=15,
+        shell_timeout_interval=1,
+    )
     saved = {k: os.environ.get(k) for k in (env or {})}
     os.environ.update(env or {})
     # the kernel's own stderr (e.g. ipykernel's "running over TCP without encryption" warning)
@@ -110,8 +123,13 @@ def _error_text(text: str, limit: int = 3000) -> str:
 
 def outputs(nb, output_type: str | None = None) -> list[dict]:
     """Every output of every code cell (optionally one type: stream, display_data, error...)."""
-    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-            if output_type is None or o.get("output_type") == output_type]
+    return [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if output_type is None or o.get("output_type") == output_type
+    ]
 
 
 def mime_outputs(nb, mime: str) -> list[Any]:

@@ -49,8 +49,8 @@ from ..views.export import figure_metadata, guard_target
 from ..views.figures import VIEWS, describe
 from .notebook import NotebookError, execute
 
-REPORT_TIMEOUT = 300       # seconds a notebook cell may run
-EMBED_DPI = 130            # figures embedded in index.html (the files are 300 dpi)
+REPORT_TIMEOUT = 300  # seconds a notebook cell may run
+EMBED_DPI = 130  # figures embedded in index.html (the files are 300 dpi)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 # the report's own figures: file name, view (exoreview.views.figures.VIEWS), filter (None: all studies)
@@ -65,12 +65,21 @@ REPORT_FIGURES: tuple[tuple[str, str, Filter | None], ...] = (
 )
 
 # output MIME types in order of preference (the first one an output has is rendered)
-MIME_ORDER = ("application/vnd.jupyter.widget-view+json", "text/html", "image/png", "image/jpeg",
-              "image/svg+xml", "text/markdown", "text/plain")
+MIME_ORDER = (
+    "application/vnd.jupyter.widget-view+json",
+    "text/html",
+    "image/png",
+    "image/jpeg",
+    "image/svg+xml",
+    "text/markdown",
+    "text/plain",
+)
 _REMOTE = re.compile(
     r"<script\b[^>]*\bsrc\s*=\s*[\"']?\s*(?:https?:)?//[^>]*>\s*</script\s*>"
     r"|<link\b[^>]*\bhref\s*=\s*[\"']?\s*(?:https?:)?//[^>]*>"
-    r"|@import\s+url\(\s*[\"']?(?:https?:)?//[^)]*\)\s*;?", re.IGNORECASE)
+    r"|@import\s+url\(\s*[\"']?(?:https?:)?//[^)]*\)\s*;?",
+    re.IGNORECASE,
+)
 
 
 class ReportError(ExoreviewError):
@@ -149,8 +158,15 @@ def render_outputs(outputs: Iterable[Mapping[str, Any]], widgets: Mapping[str, A
 
 
 # --------------------------------------------------------------------------------- widgets
-_CONTAINERS = {"VBoxModel": "column", "BoxModel": "column", "HBoxModel": "row", "GridBoxModel": "grid",
-               "AccordionModel": "column", "TabModel": "column", "StackModel": "column"}
+_CONTAINERS = {
+    "VBoxModel": "column",
+    "BoxModel": "column",
+    "HBoxModel": "row",
+    "GridBoxModel": "grid",
+    "AccordionModel": "column",
+    "TabModel": "column",
+    "StackModel": "column",
+}
 _SKIP = {"ButtonModel", "LayoutModel", "FileUploadModel", "PlayModel", "ControllerModel"}
 
 
@@ -161,7 +177,7 @@ def widget_states(nb: Any) -> dict[str, Any]:
 
 
 def _ref(value: Any) -> str | None:
-    return value[len("IPY_MODEL_"):] if isinstance(value, str) and value.startswith("IPY_MODEL_") else None
+    return value[len("IPY_MODEL_") :] if isinstance(value, str) and value.startswith("IPY_MODEL_") else None
 
 
 def _buffer(model: Mapping[str, Any], path: str) -> bytes | None:
@@ -189,8 +205,11 @@ def render_widget(model_id: str, widgets: Mapping[str, Any], depth: int = 0) -> 
         titles = st.get("titles") or []
         if name in ("TabModel", "AccordionModel") and titles:
             kids = [f"<h4>{html.escape(str(t))}</h4>{k}" for t, k in zip(titles, kids)]
-        return (f'<div class="w-{_CONTAINERS[name]} {classes}">'
-                + "".join(f"<div>{k}</div>" for k in kids if k) + "</div>")
+        return (
+            f'<div class="w-{_CONTAINERS[name]} {classes}">'
+            + "".join(f"<div>{k}</div>" for k in kids if k)
+            + "</div>"
+        )
     if name in ("HTMLModel", "HTMLMathModel"):
         return f'<div class="{classes}">{strip_remote(str(st.get("value") or ""))}</div>'
     if name == "LabelModel":
@@ -205,8 +224,10 @@ def render_widget(model_id: str, widgets: Mapping[str, Any], depth: int = 0) -> 
     if name == "OutputModel":
         return render_outputs(st.get("outputs") or [], widgets)
     if "value" in st or "index" in st:
-        return f'<div class="w-control"><span class="w-label">{desc or "value"}</span> ' \
-               f"{html.escape(_control_value(name, st))}</div>"
+        return (
+            f'<div class="w-control"><span class="w-label">{desc or "value"}</span> '
+            f"{html.escape(_control_value(name, st))}</div>"
+        )
     return ""
 
 
@@ -235,8 +256,10 @@ def render_notebook(nb: Any, title: str) -> str:
             parts.append(_markdown(cell.get("source", "")))
         elif cell.get("cell_type") == "code":
             parts.append(render_outputs(cell.get("outputs", []), widgets))
-    return (f'<section class="notebook" id="{_anchor(title)}"><p class="nb-name">notebook '
-            f"{html.escape(title)}</p>{''.join(parts)}</section>")
+    return (
+        f'<section class="notebook" id="{_anchor(title)}"><p class="nb-name">notebook '
+        f"{html.escape(title)}</p>{''.join(parts)}</section>"
+    )
 
 
 def _anchor(name: str) -> str:
@@ -251,20 +274,21 @@ def _headings(section_html: str) -> str:
 
 
 # --------------------------------------------------------------------------------- figures
-def figure_bytes(ev: Any, figures: Iterable[tuple[str, str, Filter | None]] = REPORT_FIGURES,
-                 ) -> Iterator[tuple[str, str, dict[str, bytes]]]:
+def figure_bytes(
+    ev: Any,
+    figures: Iterable[tuple[str, str, Filter | None]] = REPORT_FIGURES,
+) -> Iterator[tuple[str, str, dict[str, bytes]]]:
     """(name, title, {fmt: bytes}) for every REPORT_FIGURES entry, one at a time: PNG 300 dpi,
     SVG, PDF, and a smaller PNG for embedding. Drawn in memory; nothing is written."""
-
-
 
     for name, view, spec in figures:
         fn = VIEWS[view]
         ax = fn(ev, spec=spec) if spec is not None else fn(ev)
         fig = ax.figure
         stamp = f"exoreview · {describe(spec)} · evidence: {display_path(ev.root)} · {dt.date.today().isoformat()}"
-        fig.text(0.99, 0.005, stamp, ha="right", va="bottom", fontsize=7, color="#555555",
-                 gid="exoreview-stamp")
+        fig.text(
+            0.99, 0.005, stamp, ha="right", va="bottom", fontsize=7, color="#555555", gid="exoreview-stamp"
+        )
         files: dict[str, bytes] = {}
         with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
             for fmt, dpi in (("png", 300), ("svg", 300), ("pdf", 300), ("embed", EMBED_DPI)):
@@ -301,11 +325,13 @@ def page(*, title: str, subtitle: str, sections: list[tuple[str, str, str]], not
     toc = "".join(f'<li><a href="#{a}">{html.escape(h)}</a></li>' for a, h, _ in sections)
     body = "".join(f'<section id="{a}"><h2>{html.escape(h)}</h2>{s}</section>' for a, h, s in sections)
     note = "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-            f"<header><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p></header><main>"
-            f"{note}<nav><h2>Contents</h2><ol>{toc}</ol></nav>{body}</main></body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<header><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p></header><main>"
+        f"{note}<nav><h2>Contents</h2><ol>{toc}</ol></nav>{body}</main></body></html>\n"
+    )
 
 
 # --------------------------------------------------------------------------------- build
@@ -323,10 +349,11 @@ def _check_paths(evidence: Path, out: Path, notebooks: str | os.PathLike | None)
         except FileNotFoundError:
             raise UsageError(f"{display_path(nb)}: no such notebooks folder; pass --notebooks DIR") from None
         except NotADirectoryError:
-            raise UsageError(f"{display_path(nb)} is a file, not a notebooks folder; pass --notebooks "
-                             "DIR (a folder of .ipynb files)") from None
+            raise UsageError(
+                f"{display_path(nb)} is a file, not a notebooks folder; pass --notebooks "
+                "DIR (a folder of .ipynb files)"
+            ) from None
         except OSError as err:
-
             what, fix = describe_os_error(err)
             raise UsageError(f"{display_path(nb)}: cannot read the notebooks folder: {what}; {fix}") from None
     existing = out
@@ -335,26 +362,34 @@ def _check_paths(evidence: Path, out: Path, notebooks: str | os.PathLike | None)
             existing = existing.parent
         is_dir = existing.is_dir()
     except OSError as err:
-
         raise UsageError(f"--out {display_path(out)}: {os_error_line(err)}") from None
     if not is_dir:
         where = "is a file" if existing == out else f"is under {display_path(existing)}, which is a file"
-        raise UsageError(f"{display_path(out)} {where}; --out is the report folder: pass --out DIR "
-                         "(a folder, made if missing)")
+        raise UsageError(
+            f"{display_path(out)} {where}; --out is the report folder: pass --out DIR "
+            "(a folder, made if missing)"
+        )
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"{display_path(existing)}: permission denied, the report cannot be written "
-                         "there; check its permissions (ls -ld) or pass another --out DIR")
+        raise UsageError(
+            f"{display_path(existing)}: permission denied, the report cannot be written "
+            "there; check its permissions (ls -ld) or pass another --out DIR"
+        )
 
 
-def build(*, evidence: str | os.PathLike | None = None, out: str | os.PathLike = "reports",
-          notebooks: str | os.PathLike | None = "notebooks", timeout: int = REPORT_TIMEOUT,
-          progress: bool = True, executor: Callable[..., Any] | None = None,
-          figures: tuple[tuple[str, str, Filter | None], ...] = REPORT_FIGURES) -> ReportResult:
+def build(
+    *,
+    evidence: str | os.PathLike | None = None,
+    out: str | os.PathLike = "reports",
+    notebooks: str | os.PathLike | None = "notebooks",
+    timeout: int = REPORT_TIMEOUT,
+    progress: bool = True,
+    executor: Callable[..., Any] | None = None,
+    figures: tuple[tuple[str, str, Filter | None], ...] = REPORT_FIGURES,
+) -> ReportResult:
     """Build the meeting report (see the module docstring). Returns what was written.
 
     `executor(path, timeout=, env=)` runs one notebook (default :func:`exoreview.notebook.execute`);
     `figures` chooses the report figures (default :data:`REPORT_FIGURES`)."""
-
 
     out = Path(out)
     guard_target(out / "index.html")
@@ -366,8 +401,9 @@ def build(*, evidence: str | os.PathLike | None = None, out: str | os.PathLike =
     run = executor or execute
     env = {"EXOREVIEW_EVIDENCE": str(ev_root.resolve()), "MPLBACKEND": INLINE_BACKEND}
 
-    bar = tqdm(total=len(figures) + len(paths) + 1, desc="report", unit="step",
-               disable=not progress, file=sys.stderr)
+    bar = tqdm(
+        total=len(figures) + len(paths) + 1, desc="report", unit="step", disable=not progress, file=sys.stderr
+    )
     try:
         executed: list[tuple[str, Any]] = []
         failures: list[str] = []
@@ -379,8 +415,10 @@ def build(*, evidence: str | os.PathLike | None = None, out: str | os.PathLike =
                 failures.append(str(err))
             bar.update(1)
         if failures:
-            raise ReportError(f"{len(failures)} of {len(paths)} notebooks failed; nothing was written:\n"
-                              + "\n".join(failures))
+            raise ReportError(
+                f"{len(failures)} of {len(paths)} notebooks failed; nothing was written:\n"
+                + "\n".join(failures)
+            )
         bar.set_postfix_str("figures")
         figs = []
         for item in figure_bytes(ev, figures):
@@ -391,34 +429,51 @@ def build(*, evidence: str | os.PathLike | None = None, out: str | os.PathLike =
         sections: list[tuple[str, str, str]] = []
         fig_html = []
         for name, title, files in figs:
-            links = " · ".join(f'<a href="figures/{name}.{ext}">{ext.upper()}</a>' for ext in ("png", "svg", "pdf"))
-            fig_html.append(f'<figure id="fig-{name}"><img alt="{html.escape(title)}" '
-                            f'src="{_data_uri("image/png", files["embed"])}">'
-                            f"<figcaption>{html.escape(title)} · files: {links}</figcaption></figure>")
+            links = " · ".join(
+                f'<a href="figures/{name}.{ext}">{ext.upper()}</a>' for ext in ("png", "svg", "pdf")
+            )
+            fig_html.append(
+                f'<figure id="fig-{name}"><img alt="{html.escape(title)}" '
+                f'src="{_data_uri("image/png", files["embed"])}">'
+                f"<figcaption>{html.escape(title)} · files: {links}</figcaption></figure>"
+            )
         sections.append(("figures", "Key figures", "".join(fig_html)))
-        sections.append(("evidence-table", "Evidence table",
-                         "<p>Click a column header to sort. Hollow (italic) rows are registered trials "
-                         "without results.</p>" + tables.evidence_table(ev).to_html()))
+        sections.append(
+            (
+                "evidence-table",
+                "Evidence table",
+                "<p>Click a column header to sort. Hollow (italic) rows are registered trials "
+                "without results.</p>" + tables.evidence_table(ev).to_html(),
+            )
+        )
         sections.append(("regulatory", "Regulatory and safety panel", tables.regulatory_table(ev).to_html()))
         for name, nb in executed:
             section = render_notebook(nb, name)
             heading = re.sub(r"<[^>]+>", "", _headings(section)) or name
             sections.append((_anchor(name) + "-section", html.unescape(heading), section))
         if not executed:
-            sections.append(("notebooks", "Notebooks",
-                             f"<p>No notebooks found in {html.escape(str(notebooks))}.</p>"))
+            sections.append(
+                ("notebooks", "Notebooks", f"<p>No notebooks found in {html.escape(str(notebooks))}.</p>")
+            )
 
         notes = [] if len(ev.studies) else ["The evidence folder holds no studies."]
-        subtitle = (f"Evidence: {display_path(ev_root)} · {ev.summary()} · generated "
-                    f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')} · exoreview {__version__}")
-        doc = page(title="Exosomes / EVs for hair loss: evidence review", subtitle=subtitle,
-                   sections=sections, notes=notes)
+        subtitle = (
+            f"Evidence: {display_path(ev_root)} · {ev.summary()} · generated "
+            f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')} · exoreview {__version__}"
+        )
+        doc = page(
+            title="Exosomes / EVs for hair loss: evidence review",
+            subtitle=subtitle,
+            sections=sections,
+            notes=notes,
+        )
 
         written = []
         for name, _title, files in figs:
             for ext in ("png", "svg", "pdf"):
-                written.append(atomic_write_bytes(out / "figures" / f"{name}.{ext}", files[ext],
-                                                  overwrite=True))
+                written.append(
+                    atomic_write_bytes(out / "figures" / f"{name}.{ext}", files[ext], overwrite=True)
+                )
         index = atomic_write_text(out / "index.html", doc, overwrite=True)
         bar.update(1)
     finally:

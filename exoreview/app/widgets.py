@@ -26,7 +26,8 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
-from ..appraisal.audit import audit, findings_html
+from ..appraisal.audit import audit
+from ..appraisal.cards import findings_html
 from ..appraisal.texts import text_from_bytes
 from ..core.evidence import Evidence, load
 from ..core.filters import FIELDS, Filter, FilterField, terms_in
@@ -36,14 +37,21 @@ from ..views.export import save_figure
 from ..views.tables import Table
 
 DASHBOARD_CLASS = "exoreview-dashboard"
-MAX_TABLE_ROWS = 200          # rows shown in the widget; exports hold every row
-FIGURE_DPI = 100              # on-screen PNG; exports are 300 dpi PNG + SVG + PDF
+MAX_TABLE_ROWS = 200  # rows shown in the widget; exports hold every row
+FIGURE_DPI = 100  # on-screen PNG; exports are 300 dpi PNG + SVG + PDF
 
 # what each filter option is called on its control (FIELDS drives which controls exist)
 CONTROL_LABELS: dict[str, str] = {
-    "cell_sources": "Cell source", "vesicle_terms": "Vesicle", "designs": "Design",
-    "min_design": "At least", "species": "Species", "models": "Model", "conditions": "Condition",
-    "outcomes": "Outcome", "year_from": "Years", "text": "Text",
+    "cell_sources": "Cell source",
+    "vesicle_terms": "Vesicle",
+    "designs": "Design",
+    "min_design": "At least",
+    "species": "Species",
+    "models": "Model",
+    "conditions": "Condition",
+    "outcomes": "Outcome",
+    "year_from": "Years",
+    "text": "Text",
     "include_conditioned_medium": "include conditioned medium / secretome",
     "include_registry": "include registered trials without results",
     "include_reviews": "include reviews",
@@ -102,24 +110,36 @@ class Dashboard:
     built from the controls; ``dashboard.controls[name]`` each control (set ``.value`` to drive
     it from code)."""
 
-    def __init__(self, evidence: Evidence | None = None, *, spec: Filter | None = None,
-                 export_dir: str | os.PathLike | None = None, max_rows: int = MAX_TABLE_ROWS) -> None:
-
+    def __init__(
+        self,
+        evidence: Evidence | None = None,
+        *,
+        spec: Filter | None = None,
+        export_dir: str | os.PathLike | None = None,
+        max_rows: int = MAX_TABLE_ROWS,
+    ) -> None:
 
         self.evidence = evidence if evidence is not None else load()
         self.max_rows = max_rows
-        self.export_dir = Path(export_dir) if export_dir is not None else \
-            Path(self.evidence.root).resolve().parent / "exports"
+        self.export_dir = (
+            Path(export_dir)
+            if export_dir is not None
+            else Path(self.evidence.root).resolve().parent / "exports"
+        )
         self.controls: dict[str, Any] = self._build_controls(w)
         self.count = w.HTML(layout=w.Layout(margin="4px 0"))
         self.table = w.HTML(layout=w.Layout(max_height="560px", overflow="auto"))
         self.timeline = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self.gap_map = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self.status = w.HTML()
-        self.figure_button = w.Button(description="Export figures", icon="download",
-                                      tooltip="timeline and gap map: PNG 300 dpi, SVG, PDF → exports/")
-        self.table_button = w.Button(description="Export table", icon="table",
-                                     tooltip="evidence table: CSV and XLSX → exports/")
+        self.figure_button = w.Button(
+            description="Export figures",
+            icon="download",
+            tooltip="timeline and gap map: PNG 300 dpi, SVG, PDF → exports/",
+        )
+        self.table_button = w.Button(
+            description="Export table", icon="table", tooltip="evidence table: CSV and XLSX → exports/"
+        )
         self.figure_button.on_click(lambda _b: self._export(self.export_figures))
         self.table_button.on_click(lambda _b: self._export(self.export_table))
         self.current: DashboardView | None = None
@@ -129,14 +149,26 @@ class Dashboard:
         for control in self.controls.values():
             control.observe(self.update, names="value")
         controls = [c for c in self.controls.values()]
-        grid = w.GridBox(controls, layout=w.Layout(
-            grid_template_columns="repeat(auto-fill, minmax(290px, 1fr))", grid_gap="4px 12px"))
-        self.widget = w.VBox([
-            w.HTML("<b>Filter the evidence</b> (terms include the terms below them; "
-                   "options combine with AND)"),
-            grid, self.count, w.HBox([self.figure_button, self.table_button, self.status]),
-            self.timeline, self.gap_map, self.table,
-        ])
+        grid = w.GridBox(
+            controls,
+            layout=w.Layout(
+                grid_template_columns="repeat(auto-fill, minmax(290px, 1fr))", grid_gap="4px 12px"
+            ),
+        )
+        self.widget = w.VBox(
+            [
+                w.HTML(
+                    "<b>Filter the evidence</b> (terms include the terms below them; "
+                    "options combine with AND)"
+                ),
+                grid,
+                self.count,
+                w.HBox([self.figure_button, self.table_button, self.status]),
+                self.timeline,
+                self.gap_map,
+                self.table,
+            ]
+        )
         self.widget.add_class(DASHBOARD_CLASS)
         self.update()
 
@@ -153,22 +185,49 @@ class Dashboard:
             label = _label(f)
             if f.kind == "terms":
                 opts = [(vocab[f.facet].label(k), k) for k in terms_in(ev, f.facet)]
-                out[f.name] = w.SelectMultiple(options=opts, value=(), rows=min(5, max(2, len(opts))),
-                                               description=label, tooltip=f.help, style=style)
+                out[f.name] = w.SelectMultiple(
+                    options=opts,
+                    value=(),
+                    rows=min(5, max(2, len(opts))),
+                    description=label,
+                    tooltip=f.help,
+                    style=style,
+                )
             elif f.kind == "level":
-                ranked = sorted(((t.get("level"), k, t.label) for k, t in vocab["design"].terms.items()
-                                 if t.get("level") is not None))
-                out[f.name] = w.Dropdown(options=[("any design", None)] + [(lab, k) for _, k, lab in ranked],
-                                         value=None, description=label, tooltip=f.help, style=style)
+                ranked = sorted(
+                    (
+                        (t.get("level"), k, t.label)
+                        for k, t in vocab["design"].terms.items()
+                        if t.get("level") is not None
+                    )
+                )
+                out[f.name] = w.Dropdown(
+                    options=[("any design", None)] + [(lab, k) for _, k, lab in ranked],
+                    value=None,
+                    description=label,
+                    tooltip=f.help,
+                    style=style,
+                )
             elif f.kind == "year" and f.name == "year_from":
-                out["years"] = w.IntRangeSlider(value=(lo, hi), min=lo, max=hi, step=1,
-                                                continuous_update=False, description=label,
-                                                tooltip="publication years (studies without a year "
-                                                "leave when the range is narrowed)", style=style)
+                out["years"] = w.IntRangeSlider(
+                    value=(lo, hi),
+                    min=lo,
+                    max=hi,
+                    step=1,
+                    continuous_update=False,
+                    description=label,
+                    tooltip="publication years (studies without a year leave when the range is narrowed)",
+                    style=style,
+                )
             elif f.kind == "text":
-                out[f.name] = w.Text(value="", placeholder="words in title, authors, notes",
-                                     continuous_update=False, description=label, tooltip=f.help,
-                                     style=style)
+                out[f.name] = w.Text(
+                    value="",
+                    placeholder="words in title, authors, notes",
+                    continuous_update=False,
+                    description=label,
+                    tooltip=f.help,
+                    style=style,
+                )
             elif f.kind == "flag":
                 out[f.name] = w.Checkbox(value=True, description=label, tooltip=f.help, indent=False)
         return out
@@ -215,8 +274,10 @@ class Dashboard:
         self.current = view
         self.renders += 1
         total = len(self.evidence.studies)
-        self.count.value = (f'<span class="exoreview-count"><b>{view.n}</b> of {total} studies · '
-                            f"{html.escape(view.description)}</span>")
+        self.count.value = (
+            f'<span class="exoreview-count"><b>{view.n}</b> of {total} studies · '
+            f"{html.escape(view.description)}</span>"
+        )
         self.table.value = view.table.to_html(max_rows=self.max_rows)
         self.timeline.value = figure_png(view.timeline)
         self.gap_map.value = figure_png(view.gap_map)
@@ -231,7 +292,6 @@ class Dashboard:
     def export_figures(self) -> list[Path]:
         """Timeline and gap map of the current filter: PNG (300 dpi), SVG, PDF in export_dir,
         the filter in the file name and stamped on the figure."""
-
 
         view = self.current
         assert view is not None
@@ -250,7 +310,9 @@ class Dashboard:
         view = self.current
         assert view is not None
         slug = view.spec.slug()
-        return [view.table.export(self.export_dir / f"evidence-table_{slug}.{ext}") for ext in ("csv", "xlsx")]
+        return [
+            view.table.export(self.export_dir / f"evidence-table_{slug}.{ext}") for ext in ("csv", "xlsx")
+        ]
 
     def _export(self, action: Any) -> None:
 
@@ -287,11 +349,15 @@ class TextAudit:
 
     def __init__(self, evidence: Evidence | None = None, *, text: str = "") -> None:
         self.evidence = evidence if evidence is not None else load()
-        self.text = w.Textarea(value=text, placeholder="Paste a text with its reference list here, or load a "
-                               "saved web page or PDF below", continuous_update=False,
-                               layout=w.Layout(width="100%", height="180px"))
-        self.upload = w.FileUpload(accept=".txt,.html,.htm,.pdf", multiple=False,
-                                   description="Load .html / .pdf / .txt")
+        self.text = w.Textarea(
+            value=text,
+            placeholder="Paste a text with its reference list here, or load a saved web page or PDF below",
+            continuous_update=False,
+            layout=w.Layout(width="100%", height="180px"),
+        )
+        self.upload = w.FileUpload(
+            accept=".txt,.html,.htm,.pdf", multiple=False, description="Load .html / .pdf / .txt"
+        )
         self.button = w.Button(description="Audit the text", icon="search")
         self.output = w.HTML(layout=w.Layout(max_height="700px", overflow="auto"))
         self.current = None
@@ -300,9 +366,17 @@ class TextAudit:
         self.button.on_click(lambda _b: self.run())
         self.text.observe(lambda _c: self.run(), names="value")
         self.upload.observe(self._uploaded, names="value")
-        self.widget = w.VBox([w.HTML("<b>Check a text</b>: are its references real and on topic, "
-                                     "and do its claims stay within the evidence?"),
-                              self.text, w.HBox([self.upload, self.button]), self.output])
+        self.widget = w.VBox(
+            [
+                w.HTML(
+                    "<b>Check a text</b>: are its references real and on topic, "
+                    "and do its claims stay within the evidence?"
+                ),
+                self.text,
+                w.HBox([self.upload, self.button]),
+                self.output,
+            ]
+        )
         self.widget.add_class(AUDIT_CLASS)
         if text:
             self.run()
@@ -315,7 +389,7 @@ class TextAudit:
             self.output.value = f'<span style="color:#b00">{html.escape(str(err))}</span>'
             return None
         self.source = name
-        self.text.value = text          # shows the text read, and audits it
+        self.text.value = text  # shows the text read, and audits it
         return self.current
 
     def _uploaded(self, change: Any) -> None:

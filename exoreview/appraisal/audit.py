@@ -18,9 +18,8 @@ anywhere.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,18 +29,18 @@ from ..core.claims import Cite, Claim
 from ..core.evidence import Evidence
 from ..core.paths import sources_folder
 from ..core.vocab import normalize
-from . import audit_rules, claim_rules
-from .cards import findings_html
+from . import audit_rules, scope_rules
+from .assessment import Assessment
 from .citations import (
     Reference,
-    ReferenceFinding,
     check_reference,
     clean_text,
     find_reference_list,
     same_journal,
 )
 from .detect import Topic, document_topic, read_sentence
-from .grade import Assessment, assess
+from .findings import ClaimFinding, Findings
+from .grade import assess
 from .scope import claim_kind, compare_scope, negated, study_scope, tag_scope
 from .texts import read_text
 
@@ -49,9 +48,12 @@ from .texts import read_text
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])")
-_ABBREVIATION_END = re.compile("(?<!\\w)(?:" + "|".join(re.escape(a) for a in sorted(audit_rules.ABBREVIATIONS, key=len,
-                                                                                    reverse=True)) + ")$")
-_INITIAL = re.compile(r"(?<!\w)[A-Z]\.$")                     # 'J.' of 'Li J. Smith'
+_ABBREVIATION_END = re.compile(
+    "(?<!\\w)(?:"
+    + "|".join(re.escape(a) for a in sorted(audit_rules.ABBREVIATIONS, key=len, reverse=True))
+    + ")$"
+)
+_INITIAL = re.compile(r"(?<!\w)[A-Z]\.$")  # 'J.' of 'Li J. Smith'
 _AFTER_INITIAL = re.compile(r" ?[A-Z]\.| [A-Z][a-z]")
 
 
@@ -68,11 +70,13 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
             continue
         start = 0
         for m in _SENTENCE_BREAK.finditer(para):
-            before = para[max(0, m.start() - 12):m.start()]
-            if _ABBREVIATION_END.search(before) or (_INITIAL.search(para, max(0, m.start() - 3), m.start())
-                                                    and _AFTER_INITIAL.match(para, m.start())):
+            before = para[max(0, m.start() - 12) : m.start()]
+            if _ABBREVIATION_END.search(before) or (
+                _INITIAL.search(para, max(0, m.start() - 3), m.start())
+                and _AFTER_INITIAL.match(para, m.start())
+            ):
                 continue
-            out.append((p, para[start:m.start()]))
+            out.append((p, para[start : m.start()]))
             start = m.end()
         out.append((p, para[start:]))
     return [(p, s.strip()) for p, s in out if s.strip()]
@@ -85,88 +89,6 @@ def _without_sources(sentence: str) -> str:
     for pattern in audit_rules.AUTHOR_YEAR:
         sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
     return sentence
-
-
-@dataclass(frozen=True)
-class ClaimFinding:
-    sentence: str
-    cites: tuple[str, ...]
-    scope: Mapping[str, Any]
-    verdict: str
-    certainty: str | None
-    overreach: tuple[str, ...]
-    reasons: tuple[str, ...]
-    studies: tuple[str, ...]
-    differences: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"sentence": self.sentence, "cites": list(self.cites), "scope": dict(self.scope),
-                "verdict": self.verdict, "certainty": self.certainty, "overreach": list(self.overreach),
-                "reasons": list(self.reasons), "studies": list(self.studies)}
-
-
-@dataclass(frozen=True)
-class Findings:
-    """What the audit of one text found: a finding per reference and per claim sentence."""
-
-    references: tuple[ReferenceFinding, ...]
-    claims: tuple[ClaimFinding, ...]
-    notes: tuple[str, ...] = ()
-    source: str = "text"
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form documented in docs/json.md (``exoreview audit --format json``)."""
-        return {"references": [r.to_dict() for r in self.references],
-                "claims": [c.to_dict() for c in self.claims]}
-
-    def references_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{"label": r.label, "status": r.status, "study": r.study or "",
-                              "differences": "\n".join(r.differences), "text": r.text}
-                             for r in self.references],
-                            columns=["label", "status", "study", "differences", "text"])
-
-    def claims_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{"sentence": c.sentence, "cites": ", ".join(c.cites), "verdict": c.verdict,
-                              "certainty": c.certainty or "—", "overreach": "\n".join(c.overreach),
-                              "reasons": "\n".join(c.reasons), "studies": ", ".join(c.studies[:8])
-                              + (f" … (+{len(c.studies) - 8})" if len(c.studies) > 8 else "")}
-                             for c in self.claims],
-                            columns=["sentence", "cites", "verdict", "certainty", "overreach", "reasons",
-                                     "studies"])
-
-    def summary(self) -> str:
-        rs = Counter(r.status for r in self.references)
-        cs = Counter(c.verdict for c in self.claims)
-        refs = ", ".join(f"{n} {s}" for s, n in rs.items()) or "none found"
-        claims = ", ".join(f"{n} {v}" for v, n in cs.items()) or "none found"
-        return f"{self.source}: references: {refs}; claims: {claims}"
-
-    def to_text(self) -> str:
-        lines = [self.summary(), "", "REFERENCES"]
-        if not self.references:
-            lines.append("  (no reference list found)")
-        for r in self.references:
-            lines.append(f"  [{r.label}] {r.status}" + (f" → {r.study}" if r.study else ""))
-            lines.append(f"      {r.text}")
-            lines += [f"      - {d}" for d in r.differences]
-        lines += ["", "CLAIMS"]
-        if not self.claims:
-            lines.append("  (no sentence about exosomes/EVs and hair found)")
-        for i, c in enumerate(self.claims, 1):
-            lines.append(f"  {i}. {c.sentence}")
-            lines.append(f"      verdict: {c.verdict}; certainty: {c.certainty or '—'}; cites: "
-                         f"{', '.join(c.cites) or 'nothing'}")
-            scope = "; ".join(f"{k}: {', '.join(v)}" for k, v in c.scope.items() if v and isinstance(v, tuple))
-            if scope:
-                lines.append(f"      asserts: {c.scope.get('asserts')}; {scope}")
-            lines += [f"      - {r}" for r in c.reasons]
-            lines += [f"      ! overreach: {o}" for o in c.overreach]
-        if self.notes:
-            lines += ["", "NOTES"] + [f"  {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        return findings_html(self)
 
 
 def _resolve_markers(sentence: str, refs: Sequence[Reference], numbered: bool) -> tuple[list[str], list[str]]:
@@ -186,7 +108,10 @@ def _resolve_markers(sentence: str, refs: Sequence[Reference], numbered: bool) -
         return out
 
     markers = [m.group("nums") for m in audit_rules.NUMBER_MARKER.finditer(sentence)]
-    markers += [m.group("nums").translate(audit_rules.SUPERSCRIPTS) for m in audit_rules.SUPERSCRIPT_MARKER.finditer(sentence)]
+    markers += [
+        m.group("nums").translate(audit_rules.SUPERSCRIPTS)
+        for m in audit_rules.SUPERSCRIPT_MARKER.finditer(sentence)
+    ]
     if numbered:
         markers += [m.group("nums") for m in audit_rules.PAREN_MARKER.finditer(sentence)]
     for nums in markers:
@@ -195,8 +120,13 @@ def _resolve_markers(sentence: str, refs: Sequence[Reference], numbered: bool) -
     for pattern in audit_rules.AUTHOR_YEAR:
         for m in pattern.finditer(sentence):
             # the whole surname: 'Tornero-Esteban' is 'tornero esteban' (its first word never matched)
-            hit = [r.label for r in refs if r.year == int(m.group("year")) and r.first_author
-                   and normalize(r.first_author) == normalize(m.group("author"))]
+            hit = [
+                r.label
+                for r in refs
+                if r.year == int(m.group("year"))
+                and r.first_author
+                and normalize(r.first_author) == normalize(m.group("author"))
+            ]
             if hit:
                 found += hit
             else:
@@ -204,41 +134,56 @@ def _resolve_markers(sentence: str, refs: Sequence[Reference], numbered: bool) -
     return list(dict.fromkeys(found)), list(dict.fromkeys(missing))
 
 
-def _published_in(sentence: str, refs: Sequence[Reference], evidence) -> tuple[list[str], list[str], list[str]]:
+def _published_in(
+    sentence: str, refs: Sequence[Reference], evidence
+) -> tuple[list[str], list[str], list[str]]:
     """'a study published in <Journal> in <Year>': (reference labels, studies named, notes)."""
     labels, studies, notes = [], [], []
     seen: set[tuple[str, int]] = set()
-    years: set[int] = set()   # a year already read by an earlier pattern (its journal too)
+    years: set[int] = set()  # a year already read by an earlier pattern (its journal too)
     for pattern in audit_rules.JOURNAL_PATTERNS:
         for m in pattern.finditer(sentence):
             journal, year = m.group("journal").strip().rstrip(","), int(m.group("year"))
-            if ((journal.casefold(), year) in seen or journal.casefold() in ("a", "the", "one", "this")
-                    or m.start("year") in years):
+            if (
+                (journal.casefold(), year) in seen
+                or journal.casefold() in ("a", "the", "one", "this")
+                or m.start("year") in years
+            ):
                 continue
             seen.add((journal.casefold(), year))
             years.add(m.start("year"))
             hit = [r.label for r in refs if same_journal(journal, r.journal) and r.year == year]
             if hit:
                 labels += hit
-                notes.append(f"'published in {journal} in {year}' is reference "
-                             + ", ".join(f"[{h}]" for h in hit))
+                notes.append(
+                    f"'published in {journal} in {year}' is reference " + ", ".join(f"[{h}]" for h in hit)
+                )
                 continue
             near = [r.label for r in refs if same_journal(journal, r.journal)]
             if near:
                 labels += near
-                notes.append(f"'published in {journal} in {year}' matches reference "
-                             f"{', '.join('[' + n + ']' for n in near)} by journal only (its year differs)")
+                notes.append(
+                    f"'published in {journal} in {year}' matches reference "
+                    f"{', '.join('[' + n + ']' for n in near)} by journal only (its year differs)"
+                )
                 continue
             st = evidence.studies
-            same = [str(k) for k, j, y in zip(st["key"], st["journal"], st["year"])
-                    if same_journal(journal, j) and not pd.isna(y) and int(y) == year]
+            same = [
+                str(k)
+                for k, j, y in zip(st["key"], st["journal"], st["year"])
+                if same_journal(journal, j) and not pd.isna(y) and int(y) == year
+            ]
             if same:
                 studies += same
-                notes.append(f"'published in {journal} in {year}': no such reference; the evidence base "
-                             f"holds {', '.join(same)}")
+                notes.append(
+                    f"'published in {journal} in {year}': no such reference; the evidence base "
+                    f"holds {', '.join(same)}"
+                )
             else:
-                notes.append(f"'published in {journal} in {year}': no study in the evidence base matches "
-                             "journal and year, and no reference list gives it")
+                notes.append(
+                    f"'published in {journal} in {year}': no study in the evidence base matches "
+                    "journal and year, and no reference list gives it"
+                )
                 labels.append(f"{journal} {year}")
     return labels, studies, notes
 
@@ -258,7 +203,7 @@ def audit(text: str, evidence: Evidence, *, source: str = "text", topic: Topic |
     claims: list[ClaimFinding] = []
     recent: list[tuple[int, list[str]]] = []
     for i, (_para, labelled) in enumerate(sentences):
-        sentence = audit_rules.LABEL_PREFIX.sub("", labelled)   # "History: The use of ..."
+        sentence = audit_rules.LABEL_PREFIX.sub("", labelled)  # "History: The use of ..."
         labels, missing = _resolve_markers(sentence, refs, numbered)
         pub_labels, named_studies, link_notes = _published_in(sentence, refs, evidence)
         labels += [x for x in pub_labels if x not in labels]
@@ -267,18 +212,23 @@ def audit(text: str, evidence: Evidence, *, source: str = "text", topic: Topic |
             back = [lab for j, labs in recent if i - j <= audit_rules.BACK_WINDOW for lab in labs]
             if back:
                 labels = list(dict.fromkeys(back))
-                reasons.append(f"'{audit_rules.BACK_REFERENCE.search(sentence).group(0)}' refers back to "
-                               + ", ".join(f"[{b}]" for b in labels))
+                reasons.append(
+                    f"'{audit_rules.BACK_REFERENCE.search(sentence).group(0)}' refers back to "
+                    + ", ".join(f"[{b}]" for b in labels)
+                )
         if labels or named_studies:
             recent.append((i, labels))
         reading = read_sentence(sentence, topic, vocab)
-        if reading.kind != "claim" and labelled != sentence:   # the label may be the claim ("No Risk of X: ...")
+        if (
+            reading.kind != "claim" and labelled != sentence
+        ):  # the label may be the claim ("No Risk of X: ...")
             reading = read_sentence(labelled, topic, vocab)
             sentence = labelled
         if reading.kind != "claim":
             continue
-        claims.append(_claim_finding(i, sentence, labels, missing, named_studies, reasons, by_label,
-                                     evidence, topic))
+        claims.append(
+            _claim_finding(i, sentence, labels, missing, named_studies, reasons, by_label, evidence, topic)
+        )
     if not refs and any(audit_rules.NUMBER_MARKER.search(s) for _, s in sentences):
         notes.append("the text has numbered citation markers but no reference list was found")
     return Findings(tuple(findings), tuple(claims), tuple(notes), source)
@@ -287,15 +237,15 @@ def audit(text: str, evidence: Evidence, *, source: str = "text", topic: Topic |
 def _claim_finding(i, sentence, labels, missing, named_studies, reasons, by_label, evidence, topic):
     vocab = evidence.vocabulary
     scope = tag_scope(_without_sources(sentence), vocab)
-    if not scope["vesicle_term"]:   # the page's topic carries: "It delivers growth factors ..."
+    if not scope["vesicle_term"]:  # the page's topic carries: "It delivers growth factors ..."
         scope["vesicle_term"] = ("conditioned medium",) if topic.secretome else ("exosome",)
     if not scope["condition"]:
-        scope["condition"] = tuple(name for name, p in claim_rules.POPULATIONS if p.search(sentence))
-    if not scope["condition"] and topic.hair:   # on a page about hair, a claim is about hair use
+        scope["condition"] = tuple(name for name, p in scope_rules.POPULATIONS if p.search(sentence))
+    if not scope["condition"] and topic.hair:  # on a page about hair, a claim is about hair use
         scope["condition"] = ("hair loss (unspecified)",)
     named = claim_kind(sentence)
     kind = str(named["asserts"])
-    if kind == "mechanism":   # how it works is measured by cell, follicle and cycle outcomes
+    if kind == "mechanism":  # how it works is measured by cell, follicle and cycle outcomes
         scope["outcome"] = tuple(named.get("mechanism_outcomes") or ())
     cites: list[Cite] = []
     differences: list[str] = []
@@ -303,10 +253,12 @@ def _claim_finding(i, sentence, labels, missing, named_studies, reasons, by_labe
     for lab in labels:
         f = by_label.get(lab)
         if f is None:
-            broken.append(f"it names {lab}: no study in the evidence base matches that journal and year, and the "
-                          "text gives no reference list"
-                          if re.search(r"(19|20)\d{2}$", lab) else
-                          f"it cites {lab}, which is neither in the reference list nor in the evidence base")
+            broken.append(
+                f"it names {lab}: no study in the evidence base matches that journal and year, and the "
+                "text gives no reference list"
+                if re.search(r"(19|20)\d{2}$", lab)
+                else f"it cites {lab}, which is neither in the reference list nor in the evidence base"
+            )
             continue
         if f.status in ("not-found", "off-topic"):
             what = "the cited title says"
@@ -323,16 +275,28 @@ def _claim_finding(i, sentence, labels, missing, named_studies, reasons, by_labe
     for m in missing:
         broken.append(f"citation marker {m} points to no entry of the reference list")
     cells_only = scope["model"] and set(scope["model"]) == {"cell culture"}
-    claim = Claim(key=f"sentence-{i + 1}", statement=sentence, asserts=kind,
-                  condition=scope["condition"], species=() if cells_only else scope["species"],
-                  cell_source=scope["cell_source"],
-                  vesicle_term=tuple(v for v in scope["vesicle_term"]) or ("exosome",),
-                  outcome=scope["outcome"], route=scope["route"], comparator=named.get("comparator"),
-                  min_follow_up_weeks=named.get("min_follow_up_weeks"), onset_weeks=named.get("onset_weeks"),
-                  dose_particles=named.get("dose_particles"), dose_sessions=named.get("dose_sessions"),
-                  unmeasured=tuple(named.get("unmeasured") or ()), regulator=named.get("regulator"),
-                  registration=bool(named.get("registration")), restriction=bool(named.get("restriction")),
-                  cites=tuple(cites), cells=bool(cells_only))
+    claim = Claim(
+        key=f"sentence-{i + 1}",
+        statement=sentence,
+        asserts=kind,
+        condition=scope["condition"],
+        species=() if cells_only else scope["species"],
+        cell_source=scope["cell_source"],
+        vesicle_term=tuple(v for v in scope["vesicle_term"]) or ("exosome",),
+        outcome=scope["outcome"],
+        route=scope["route"],
+        comparator=named.get("comparator"),
+        min_follow_up_weeks=named.get("min_follow_up_weeks"),
+        onset_weeks=named.get("onset_weeks"),
+        dose_particles=named.get("dose_particles"),
+        dose_sessions=named.get("dose_sessions"),
+        unmeasured=tuple(named.get("unmeasured") or ()),
+        regulator=named.get("regulator"),
+        registration=bool(named.get("registration")),
+        restriction=bool(named.get("restriction")),
+        cites=tuple(cites),
+        cells=bool(cells_only),
+    )
     own = assess(replace(claim, cites=()), evidence)
     a = assess(claim, evidence) if cites else own
     out_reasons = list(reasons) + broken
@@ -343,23 +307,44 @@ def _claim_finding(i, sentence, labels, missing, named_studies, reasons, by_labe
     if misattributed:
         addressing = [r.key for r in own.supporting if r.kind == "study"]
         if addressing:
-            out_reasons.append("studies in the evidence base that do address this scope (not cited): "
-                               + ", ".join(addressing[:8]) + (" …" if len(addressing) > 8 else ""))
-        out_reasons.append(f"on the evidence alone this scope would be {own.verdict}"
-                           + (f" ({own.certainty} certainty)" if own.certainty else "") + ": "
-                           + "; ".join(own.reasons))
+            out_reasons.append(
+                "studies in the evidence base that do address this scope (not cited): "
+                + ", ".join(addressing[:8])
+                + (" …" if len(addressing) > 8 else "")
+            )
+        out_reasons.append(
+            f"on the evidence alone this scope would be {own.verdict}"
+            + (f" ({own.certainty} certainty)" if own.certainty else "")
+            + ": "
+            + "; ".join(own.reasons)
+        )
     else:
         out_reasons += list(own.reasons)
     verdict = "misattributed" if misattributed else own.verdict
     a = own
     overreach = _overreach(sentence, a, evidence, bool(cites) or bool(labels))
-    studies = tuple(dict.fromkeys([*(c.study for c in cites if c.study),
-                                   *(r.key for r in a.supporting if r.kind == "study"),
-                                   *(r.key for r in a.contradicting if r.kind == "study")]))
+    studies = tuple(
+        dict.fromkeys(
+            [
+                *(c.study for c in cites if c.study),
+                *(r.key for r in a.supporting if r.kind == "study"),
+                *(r.key for r in a.contradicting if r.kind == "study"),
+            ]
+        )
+    )
     scope_out: dict[str, Any] = {k: v for k, v in scope.items()}
     scope_out.update(named)
-    return ClaimFinding(sentence, tuple(labels), scope_out, verdict, a.certainty, tuple(overreach),
-                        tuple(dict.fromkeys(out_reasons)), studies, tuple(differences))
+    return ClaimFinding(
+        sentence,
+        tuple(labels),
+        scope_out,
+        verdict,
+        a.certainty,
+        tuple(overreach),
+        tuple(dict.fromkeys(out_reasons)),
+        studies,
+        tuple(differences),
+    )
 
 
 def _overreach(sentence: str, a: Assessment, evidence: Evidence, cited: bool) -> list[str]:
@@ -377,8 +362,11 @@ def _overreach(sentence: str, a: Assessment, evidence: Evidence, cited: bool) ->
 def _approvals(a: Assessment, evidence: Evidence) -> str:
     reg = evidence.regulatory
     none = reg[(reg["approved_products"] == 0).fillna(False).to_numpy(dtype=bool)]
-    return (f"regulators state no exosome product is approved ({', '.join(none['key'])})" if len(none)
-            else "no approval is on record in the evidence base")
+    return (
+        f"regulators state no exosome product is approved ({', '.join(none['key'])})"
+        if len(none)
+        else "no approval is on record in the evidence base"
+    )
 
 
 def _adverse_events(a: Assessment, evidence: Evidence) -> str:
@@ -389,21 +377,35 @@ def _adverse_events(a: Assessment, evidence: Evidence) -> str:
 
 def _follow_up(a: Assessment, evidence: Evidence) -> str:
     st = evidence.studies
-    human = st[(st["human"].fillna(False) & st["has_results"].fillna(False)
-                & st["isolated_vesicles"].fillna(False)).to_numpy(dtype=bool)]
+    human = st[
+        (
+            st["human"].fillna(False)
+            & st["has_results"].fillna(False)
+            & st["isolated_vesicles"].fillna(False)
+        ).to_numpy(dtype=bool)
+    ]
     longest = human["follow_up_weeks"].max()
-    return ("no human exosome study reports follow-up" if pd.isna(longest) else
-            f"the longest follow-up of a human exosome study in the evidence base is {float(longest):g} weeks")
+    return (
+        "no human exosome study reports follow-up"
+        if pd.isna(longest)
+        else f"the longest follow-up of a human exosome study in the evidence base is {float(longest):g} weeks"
+    )
 
 
 def _verdict_of(a: Assessment, evidence: Evidence) -> str:
     verdict = a.verdict if a.verdict != "misattributed" else "see reasons"
-    return f"the evidence for this scope is {verdict}" + (f" at {a.certainty} certainty" if a.certainty else "")
+    return f"the evidence for this scope is {verdict}" + (
+        f" at {a.certainty} certainty" if a.certainty else ""
+    )
 
 
 # what the audit shows beside an overreach (audit_rules.Overreach.shows → the fact)
-EVIDENCE_SHOWS = {"approvals": _approvals, "adverse events": _adverse_events, "follow-up": _follow_up,
-                  "verdict": _verdict_of}
+EVIDENCE_SHOWS = {
+    "approvals": _approvals,
+    "adverse events": _adverse_events,
+    "follow-up": _follow_up,
+    "verdict": _verdict_of,
+}
 
 
 SOURCE_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
@@ -412,7 +414,9 @@ SOURCE_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 def source_texts(evidence: Evidence) -> list[Path]:
     """The texts in ``<evidence>/sources/`` (plain text, saved web pages, PDFs), by name."""
     folder = sources_folder(evidence.root)
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES) if folder.is_dir() else []
+    return (
+        sorted(p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES) if folder.is_dir() else []
+    )
 
 
 def audit_file(path, evidence: Evidence) -> Findings:

@@ -46,15 +46,20 @@ class Reference:
 class ReferenceFinding:
     label: str
     text: str
-    status: str                       # verified | metadata-mismatch | off-topic | not-found
+    status: str  # verified | metadata-mismatch | off-topic | not-found
     study: str | None
     differences: tuple[str, ...]
     reference: Reference | None = None
     title_scope: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "text": self.text, "status": self.status, "study": self.study,
-                "differences": list(self.differences)}
+        return {
+            "label": self.label,
+            "text": self.text,
+            "status": self.status,
+            "study": self.study,
+            "differences": list(self.differences),
+        }
 
 
 def clean_text(text: str) -> str:
@@ -75,8 +80,11 @@ def parse_reference(text: str, label: str = "") -> Reference:
     fields: dict[str, Any] = {}
     # APA: Authors (2019). Title. Journal, 20(15), 3751.
     apa = re.match(r"^(?P<authors>.+?)\s*\((?P<year>(?:19|20)\d{2})[a-z]?\)\.?\s*(?P<rest>.*)$", core)
-    vanc = re.search(r"(?P<year>(?:19|20)\d{2})(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*;\s*(?P<volume>[\w-]+)?"
-                     r"\s*(?:\((?P<issue>[^)]+)\))?\s*:\s*(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)", core)
+    vanc = re.search(
+        r"(?P<year>(?:19|20)\d{2})(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*;\s*(?P<volume>[\w-]+)?"
+        r"\s*(?:\((?P<issue>[^)]+)\))?\s*:\s*(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)",
+        core,
+    )
     if apa and not vanc:
         fields["authors"] = _apa_authors(apa.group("authors"))
         fields["year"] = int(apa.group("year"))
@@ -87,19 +95,28 @@ def parse_reference(text: str, label: str = "") -> Reference:
         if len(parts) > 1:
             # the journal ends at the comma before the volume: 'Clinical, Cosmetic and Investigational
             # Dermatology, 17, 1603-1612' (its first comma ended it); without a volume, at the first comma
-            m = re.match(r"^(?P<journal>.+?),\s*(?P<volume>\d[\w-]*)\s*(?:\((?P<issue>[^)]+)\))?(?:,\s*"
-                         r"(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)(?:\s*,\s*[A-Za-z]?\d+"
-                         r"(?:\s*[-–]\s*[A-Za-z]?\d+)?)*)?\.?$", parts[1]) or \
-                re.match(r"^(?P<journal>[^,]+),\s*(?P<volume>\w+)?\s*(?:\((?P<issue>[^)]+)\))?,?\s*"
-                         r"(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)?", parts[1])
+            m = re.match(
+                r"^(?P<journal>.+?),\s*(?P<volume>\d[\w-]*)\s*(?:\((?P<issue>[^)]+)\))?(?:,\s*"
+                r"(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)(?:\s*,\s*[A-Za-z]?\d+"
+                r"(?:\s*[-–]\s*[A-Za-z]?\d+)?)*)?\.?$",
+                parts[1],
+            ) or re.match(
+                r"^(?P<journal>[^,]+),\s*(?P<volume>\w+)?\s*(?:\((?P<issue>[^)]+)\))?,?\s*"
+                r"(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)?",
+                parts[1],
+            )
             if m:
                 fields.update({k: v for k, v in m.groupdict().items() if v})
                 fields["journal"] = fields.get("journal", "").strip().rstrip(".") or None
     else:
         head = core[: vanc.start()] if vanc else core
         if vanc:
-            fields.update(year=int(vanc.group("year")), volume=vanc.group("volume"),
-                          issue=vanc.group("issue"), pages=re.sub(r"\s+", "", vanc.group("pages")))
+            fields.update(
+                year=int(vanc.group("year")),
+                volume=vanc.group("volume"),
+                issue=vanc.group("issue"),
+                pages=re.sub(r"\s+", "", vanc.group("pages")),
+            )
         else:
             y = audit_rules.YEAR.search(core)
             if y:
@@ -114,12 +131,20 @@ def parse_reference(text: str, label: str = "") -> Reference:
         elif segments:
             fields["title"] = segments[0]
     fields.setdefault("authors", ())
-    for k in ("title", "journal", "volume", "issue", "pages"):   # a field read as '' was not read
+    for k in ("title", "journal", "volume", "issue", "pages"):  # a field read as '' was not read
         if isinstance(fields.get(k), str):
             fields[k] = fields[k].strip() or None
-    return Reference(label=label, text=text, doi=doi_s, pmid=pmid.group(1) if pmid else None,
-                     **{k: (tuple(v) if k == "authors" else v) for k, v in fields.items()
-                        if k in {"authors", "title", "journal", "year", "volume", "issue", "pages"}})
+    return Reference(
+        label=label,
+        text=text,
+        doi=doi_s,
+        pmid=pmid.group(1) if pmid else None,
+        **{
+            k: (tuple(v) if k == "authors" else v)
+            for k, v in fields.items()
+            if k in {"authors", "title", "journal", "year", "volume", "issue", "pages"}
+        },
+    )
 
 
 # Names are read in any Latin, Greek or Cyrillic script (audit_rules.NAME_UPPER): with A–Z only, 'Pérez-Núñez, J.,
@@ -148,8 +173,9 @@ def _vancouver_authors(seg: str) -> list[str]:
 
 def _apa_authors(seg: str) -> list[str]:
     # the fallback keeps the first name-like part; one without a letter ('--', '0') is no author
-    return [m.group(1) for m in _APA_NAME.finditer(seg)] \
-        or [s.strip() for s in seg.split(",")[:1] if re.search(r"[^\W\d_]", s)]
+    return [m.group(1) for m in _APA_NAME.finditer(seg)] or [
+        s.strip() for s in seg.split(",")[:1] if re.search(r"[^\W\d_]", s)
+    ]
 
 
 def _surname(name: str | None) -> str:
@@ -224,24 +250,33 @@ def find_reference_list(text: str) -> tuple[list[Reference], int | None, list[st
 
 def _numbered_block_start(lines: list[str]) -> int | None:
     """Without a heading: the first of at least two numbered lines at the end that look like references."""
-    idx = [i for i, ln in enumerate(lines) if audit_rules.NUMBERED_ENTRY.match(ln) and _looks_like_reference(ln)]
+    idx = [
+        i for i, ln in enumerate(lines) if audit_rules.NUMBERED_ENTRY.match(ln) and _looks_like_reference(ln)
+    ]
     if len(idx) >= 2 and idx[-1] >= len([ln for ln in lines if ln.strip()]) // 2:
         return idx[0]
     return None
 
 
 def _ends_list(line: str) -> bool:
-    return bool(re.match(r"^\s*[A-Z][\w ]{0,30}:\s", line)) or (len(line.split()) <= 3 and not audit_rules.YEAR.search(line))
+    return bool(re.match(r"^\s*[A-Z][\w ]{0,30}:\s", line)) or (
+        len(line.split()) <= 3 and not audit_rules.YEAR.search(line)
+    )
 
 
 def _looks_like_reference(entry: str) -> bool:
-    return bool(audit_rules.DOI.search(entry) or audit_rules.PMID.search(entry) or
-                (audit_rules.YEAR.search(entry) and len(entry.split()) >= 5 and "." in entry))
+    return bool(
+        audit_rules.DOI.search(entry)
+        or audit_rules.PMID.search(entry)
+        or (audit_rules.YEAR.search(entry) and len(entry.split()) >= 5 and "." in entry)
+    )
 
 
 # --- journals ---------------------------------------------------------------------------------
 def _journal_words(name: str) -> list[str]:
-    return [w for w in normalize(name.replace("&", " and ")).split() if w not in audit_rules.JOURNAL_STOPWORDS]
+    return [
+        w for w in normalize(name.replace("&", " and ")).split() if w not in audit_rules.JOURNAL_STOPWORDS
+    ]
 
 
 def canonical_journal(name: str | None) -> str | None:
@@ -303,12 +338,24 @@ def check_reference(ref: Reference | str, evidence: Evidence, *, label: str = ""
     if key is None:
         on, why = title_topic(ref.title, evidence.vocabulary)
         if on is False:
-            return ReferenceFinding(ref.label, ref.text, "off-topic", None,
-                                    (f"topic: {why}; it is not in the evidence base",), ref, scope)
-        ids = ", ".join(f"{n} {v}" for n, v in (("DOI", ref.doi), ("PMID", ref.pmid)) if v) or "no DOI or PMID given"
+            return ReferenceFinding(
+                ref.label,
+                ref.text,
+                "off-topic",
+                None,
+                (f"topic: {why}; it is not in the evidence base",),
+                ref,
+                scope,
+            )
+        ids = (
+            ", ".join(f"{n} {v}" for n, v in (("DOI", ref.doi), ("PMID", ref.pmid)) if v)
+            or "no DOI or PMID given"
+        )
         unread = [n for n in ("authors", "title", "journal", "year") if not getattr(ref, n)]
-        diffs = [f"not found: not in the evidence base ({ids}; no study title within "
-                 f"{audit_rules.TITLE_MATCH}% similarity); {why}"]
+        diffs = [
+            f"not found: not in the evidence base ({ids}; no study title within "
+            f"{audit_rules.TITLE_MATCH}% similarity); {why}"
+        ]
         if unread:
             diffs.append(f"could not read: {', '.join(unread)} (is the reference complete?)")
         return ReferenceFinding(ref.label, ref.text, "not-found", None, tuple(diffs), ref, scope)
@@ -323,18 +370,33 @@ def check_reference(ref: Reference | str, evidence: Evidence, *, label: str = ""
     if ref.pages and not pd.isna(row["pages"]) and _norm_pages(ref.pages) != _norm_pages(row["pages"]):
         diffs.append(f"pages: the reference says {ref.pages}, the record says {row['pages']}")
     first = row["first_author"]
-    if _surname(ref.first_author) and not pd.isna(first) and _surname(ref.first_author) != _surname(str(first)):
+    if (
+        _surname(ref.first_author)
+        and not pd.isna(first)
+        and _surname(ref.first_author) != _surname(str(first))
+    ):
         diffs.append(f"authors: the reference's first author is {ref.first_author}, the record's is {first}")
-    if how == "title" and ref.doi and not pd.isna(row["doi"]) and ref.doi.casefold() != str(row["doi"]).casefold():
+    if (
+        how == "title"
+        and ref.doi
+        and not pd.isna(row["doi"])
+        and ref.doi.casefold() != str(row["doi"]).casefold()
+    ):
         diffs.append(f"DOI: the reference says {ref.doi}, the record says {row['doi']}")
     notice = evidence.records[key].get("notice") or {}
-    flagged = ((f"notice: {notice['kind']} ({notice.get('date') or 'date not seen'}, {notice.get('source')})"
-                + (": a retracted study supports nothing" if notice["kind"] == "retraction" else ""),)
-               if notice else ())   # shown whatever else is found
+    flagged = (
+        (
+            f"notice: {notice['kind']} ({notice.get('date') or 'date not seen'}, {notice.get('source')})"
+            + (": a retracted study supports nothing" if notice["kind"] == "retraction" else ""),
+        )
+        if notice
+        else ()
+    )  # shown whatever else is found
     on, why = title_topic(str(row["title"]), evidence.vocabulary)
     matched = f"matched by {how}" + (f" ({score:.0f}% title similarity)" if score is not None else "")
     if on is False:
-        return ReferenceFinding(ref.label, ref.text, "off-topic", key, (f"topic: {why}", matched, *diffs, *flagged),
-                                ref, scope)
+        return ReferenceFinding(
+            ref.label, ref.text, "off-topic", key, (f"topic: {why}", matched, *diffs, *flagged), ref, scope
+        )
     status = "metadata-mismatch" if diffs else "verified"
     return ReferenceFinding(ref.label, ref.text, status, key, (*(diffs or [matched]), *flagged), ref, scope)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.vocab import Vocabulary, normalize
-from . import audit_rules, claim_rules
+from . import audit_rules, claim_rules, scope_rules
 from .scope import claim_kind, hair_words, negated
 
 
@@ -22,8 +22,8 @@ from .scope import claim_kind, hair_words, negated
 class Topic:
     """What a whole text is about."""
 
-    vesicles: bool          # exosomes / EVs / secretome
-    secretome: bool         # conditioned medium or secretome rather than isolated vesicles
+    vesicles: bool  # exosomes / EVs / secretome
+    secretome: bool  # conditioned medium or secretome rather than isolated vesicles
     hair: bool
     why: str
 
@@ -32,15 +32,16 @@ class Topic:
 class Reading:
     """How one sentence was read: claim, or why not."""
 
-    kind: str               # claim | question | navigation | heading | disclaimer | hedge | background
+    kind: str  # claim | question | navigation | heading | disclaimer | hedge | background
     why: str
     by_topic: bool = False  # a claim only because the page's topic carries to it
 
 
 def mentions_vesicles(sentence: str, vocab: Vocabulary) -> bool:
     s = sentence.casefold()
-    return (any(w in s for w in claim_rules.VESICLE_WORDS)
-            or bool(vocab["vesicle_term"].matcher(skip_names=audit_rules.UNTAGGED_NAMES).find(sentence)))
+    return any(w in s for w in claim_rules.VESICLE_WORDS) or bool(
+        vocab["vesicle_term"].matcher(skip_names=audit_rules.UNTAGGED_NAMES).find(sentence)
+    )
 
 
 def mentions_hair(sentence: str, vocab: Vocabulary) -> bool:
@@ -55,32 +56,45 @@ def document_topic(sentences: Sequence[str], vocab: Vocabulary) -> Topic:
     hair = [s for s in sentences if mentions_hair(s, vocab)]
     on_vesicles = any(mentions_vesicles(s, vocab) for s in lead) or len(ves) >= claim_rules.TOPIC_MENTIONS
     on_hair = any(mentions_hair(s, vocab) for s in lead) or len(hair) >= claim_rules.TOPIC_MENTIONS
-    secretome = sum(any(w in s.casefold() for w in claim_rules.SECRETOME_WORDS) for s in ves) * 2 > len(ves) > 0
-    return Topic(on_vesicles, secretome, on_hair,
-                 f"vesicles named in {len(ves)} sentences, hair in {len(hair)}")
+    secretome = (
+        sum(any(w in s.casefold() for w in claim_rules.SECRETOME_WORDS) for s in ves) * 2 > len(ves) > 0
+    )
+    return Topic(
+        on_vesicles, secretome, on_hair, f"vesicles named in {len(ves)} sentences, hair in {len(hair)}"
+    )
 
 
 def read_sentence(sentence: str, topic: Topic, vocab: Vocabulary) -> Reading:
     """Is `sentence` a claim, given the page's `topic`?"""
     text = sentence.strip().translate(claim_rules.APOSTROPHES)
     kind = str(claim_kind(text)["asserts"])
-    specific = kind in claim_rules.HEDGE_KEEPS   # onset, dose, superiority, ...: a claim even when hedged
+    specific = kind in claim_rules.HEDGE_KEEPS  # onset, dose, superiority, ...: a claim even when hedged
     for name, pattern in claim_rules.NOT_CLAIMS:
         if pattern.search(text) and not (name == "hedge" and specific):
             return Reading(name, f"a {name}, not a claim")
     words = text.split()
-    if not re.search(r"[.!:;\"”')\]]$", text) and len(words) <= claim_rules.HEADING_MAX_WORDS and not specific:
+    if (
+        not re.search(r"[.!:;\"”')\]]$", text)
+        and len(words) <= claim_rules.HEADING_MAX_WORDS
+        and not specific
+    ):
         return Reading("heading", "a heading or label (no sentence end), not a claim")
     asserts = [name for name, pattern in claim_rules.ASSERTIONS if pattern.search(text)]
-    said = [(name, m) for name, pattern in claim_rules.ASSERTIONS if name not in claim_rules.WEAK_ASSERTIONS
-            for m in pattern.finditer(text)]
+    said = [
+        (name, m)
+        for name, pattern in claim_rules.ASSERTIONS
+        if name not in claim_rules.WEAK_ASSERTIONS
+        for m in pattern.finditer(text)
+    ]
     strong = list(dict.fromkeys(name for name, m in said if not negated(text, m.start())))
     if specific:
         strong.append(kind)
     if any(p.search(text) for p in audit_rules.JOURNAL_PATTERNS):
-        strong.append("a study named by journal and year")   # what it reports is claimed
+        strong.append("a study named by journal and year")  # what it reports is claimed
     if said and not strong:
-        return Reading("disclaimer", "every assertion in it is negated ('not approved', 'no evidence'): not a claim")
+        return Reading(
+            "disclaimer", "every assertion in it is negated ('not approved', 'no evidence'): not a claim"
+        )
     if not strong:
         return Reading("background", "asserts nothing about an effect, safety, approval or amount")
     if claim_rules.BACKGROUND.search(text) and "effect" not in strong:
@@ -96,16 +110,18 @@ def read_sentence(sentence: str, topic: Topic, vocab: Vocabulary) -> Reading:
     about_hair = own_hair or topic.hair or general
     if not (about_vesicles and about_hair):
         return Reading("background", "not about vesicles and hair (by its words or the page's topic)")
-    return Reading("claim", f"asserts ({', '.join(asserts)}); {kind}", by_topic=not (own_vesicles and own_hair))
+    return Reading(
+        "claim", f"asserts ({', '.join(asserts)}); {kind}", by_topic=not (own_vesicles and own_hair)
+    )
 
 
 def about_another_treatment(sentence: str) -> bool:
     """True when another treatment (minoxidil, PRP, a transplant, ...) is the sentence's subject, not
     what vesicles are compared with or given with ('faster than PRP', 'combined with microneedling')."""
-    for name, pattern in claim_rules.COMPARATORS:
-        if name in claim_rules.GENERIC_COMPARATORS:
+    for name, pattern in scope_rules.COMPARATORS:
+        if name in scope_rules.GENERIC_COMPARATORS:
             continue
         m = pattern.search(sentence)
-        if m and not claim_rules.COMPARED_BEFORE.search(sentence[: m.start()]):
+        if m and not scope_rules.COMPARED_BEFORE.search(sentence[: m.start()]):
             return True
     return False

@@ -28,8 +28,8 @@ from scipy import stats
 from ..core.evidence import Evidence
 from ..core.values import missing
 
-LARGE_SAMPLE = 60      # Cochrane 6.5.2.2: below this many per group, use t rather than 1.96
-MIN_ARM_N = 2          # an arm needs two participants or animals for an SD to mean anything
+LARGE_SAMPLE = 60  # Cochrane 6.5.2.2: below this many per group, use t rather than 1.96
+MIN_ARM_N = 2  # an arm needs two participants or animals for an SD to mean anything
 
 # Why an outcome with numbers gives no effect size (the first that applies is given).
 NOT_COMPUTABLE: Mapping[str, str] = {
@@ -81,29 +81,38 @@ def arm_sd(arm: Mapping[str, Any]) -> tuple[float | None, str]:
     if not missing(arm.get("ci_low")) and not missing(arm.get("ci_high")):
         level = 95.0 if missing(arm.get("ci_level")) else float(arm["ci_level"])
         how = "t" if int(n) < LARGE_SAMPLE else "normal"
-        return (sd_from_ci(float(arm["ci_low"]), float(arm["ci_high"]), int(n), level=level),
-                f"SD from the {level:g}% CI ({how} quantile, Cochrane 6.5.2.2)")
+        return (
+            sd_from_ci(float(arm["ci_low"]), float(arm["ci_high"]), int(n), level=level),
+            f"SD from the {level:g}% CI ({how} quantile, Cochrane 6.5.2.2)",
+        )
     return None, NOT_COMPUTABLE["no spread"]
 
 
 # --- estimators -----------------------------------------------------------------------------------
-def mean_difference(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int,
-                    *, alpha: float = 0.05) -> Estimate:
+def mean_difference(
+    mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int, *, alpha: float = 0.05
+) -> Estimate:
     """Raw mean difference (group 1 − group 2) with a normal-approximation CI."""
     md = mean1 - mean2
-    var = sd1 ** 2 / n1 + sd2 ** 2 / n2
+    var = sd1**2 / n1 + sd2**2 / n2
     z = stats.norm.isf(alpha / 2)
     return Estimate(md, var, md - z * math.sqrt(var), md + z * math.sqrt(var))
 
 
-def hedges_g(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int,
-             *, alpha: float = 0.05) -> Estimate:
+def hedges_g(
+    mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int, *, alpha: float = 0.05
+) -> Estimate:
     """Bias-corrected standardized mean difference (Hedges' g) via statsmodels, normal CI."""
     from statsmodels.stats.meta_analysis import effectsize_smd  # heavy: imported where used
 
-    g, var = effectsize_smd(np.asarray([mean1], float), np.asarray([sd1], float),
-                            np.asarray([n1], float), np.asarray([mean2], float),
-                            np.asarray([sd2], float), np.asarray([n2], float))
+    g, var = effectsize_smd(
+        np.asarray([mean1], float),
+        np.asarray([sd1], float),
+        np.asarray([n1], float),
+        np.asarray([mean2], float),
+        np.asarray([sd2], float),
+        np.asarray([n2], float),
+    )
     g, var = float(np.asarray(g)[0]), float(np.asarray(var)[0])
     z = stats.norm.isf(alpha / 2)
     return Estimate(g, var, g - z * math.sqrt(var), g + z * math.sqrt(var))
@@ -115,13 +124,32 @@ def mean_change(change: float, sd: float, n: int, *, alpha: float = 0.05) -> Est
         raise ValueError("a mean change needs n >= 2 for a confidence interval")
     se = sd / math.sqrt(n)
     t = stats.t.isf(alpha / 2, n - 1)
-    return Estimate(change, se ** 2, change - t * se, change + t * se)
+    return Estimate(change, se**2, change - t * se, change + t * se)
 
 
 # --- effects of the evidence ----------------------------------------------------------------------
-EFFECT_COLUMNS = ["study", "label", "outcome", "measure", "kind", "design", "evidence", "unit", "timepoint",
-                  "n", "estimate", "variance", "se", "ci_low", "ci_high", "numbers", "conversion", "source",
-                  "pooled", "note"]
+EFFECT_COLUMNS = [
+    "study",
+    "label",
+    "outcome",
+    "measure",
+    "kind",
+    "design",
+    "evidence",
+    "unit",
+    "timepoint",
+    "n",
+    "estimate",
+    "variance",
+    "se",
+    "ci_low",
+    "ci_high",
+    "numbers",
+    "conversion",
+    "source",
+    "pooled",
+    "note",
+]
 SKIPPED_COLUMNS = ["study", "outcome", "measure", "numbers", "reason"]
 
 
@@ -130,15 +158,23 @@ def study_effects(ev: Evidence, *, alpha: float = 0.05) -> tuple[pd.DataFrame, p
     differences and Hedges' g; single-arm mean changes), and every outcome with numbers that gives
     none, with the reason."""
     studies = ev.studies.set_index("key")
-    arms = {key: grp.sort_values("arm").to_dict("records")
-            for key, grp in ev.arms.groupby(["study", "index"], sort=False)}
+    arms = {
+        key: grp.sort_values("arm").to_dict("records")
+        for key, grp in ev.arms.groupby(["study", "index"], sort=False)
+    }
     rows: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     for row in ev.outcomes.to_dict("records"):
         srow = studies.loc[row["study"]]
-        base = {"study": row["study"], "label": _label(srow, row["study"]), "outcome": str(row["outcome"]),
-                "measure": row["measure"], "evidence": "people" if bool(srow["human"]) else "animals or cells",
-                "timepoint": row.get("timepoint"), "source": row.get("effect_source") or row.get("source")}
+        base = {
+            "study": row["study"],
+            "label": _label(srow, row["study"]),
+            "outcome": str(row["outcome"]),
+            "measure": row["measure"],
+            "evidence": "people" if bool(srow["human"]) else "animals or cells",
+            "timepoint": row.get("timepoint"),
+            "source": row.get("effect_source") or row.get("source"),
+        }
         outcome_arms = arms.get((row["study"], row["index"]), [])
         if outcome_arms:
             found, why = _two_arm(outcome_arms, row, base, alpha)
@@ -146,26 +182,62 @@ def study_effects(ev: Evidence, *, alpha: float = 0.05) -> tuple[pd.DataFrame, p
             if why:
                 skipped.append({**_skip(base, outcome_arms), "reason": why})
             continue
-        given = {c: row[c] for c in ("baseline", "value", "change", "change_sd", "control_change", "change_pct",
-                                     "control_change_pct", "n", "p_value") if not missing(row.get(c))}
+        given = {
+            c: row[c]
+            for c in (
+                "baseline",
+                "value",
+                "change",
+                "change_sd",
+                "control_change",
+                "change_pct",
+                "control_change_pct",
+                "n",
+                "p_value",
+            )
+            if not missing(row.get(c))
+        }
         if not given:
             continue
         shown = ", ".join(f"{k} {_fmt(v)}" for k, v in given.items())
-        single = (str(row.get("summary") or "mean") != "median" and all(c in given for c in ("change", "change_sd", "n"))
-                  and "control_change" not in given and int(given["n"]) >= MIN_ARM_N)
+        single = (
+            str(row.get("summary") or "mean") != "median"
+            and all(c in given for c in ("change", "change_sd", "n"))
+            and "control_change" not in given
+            and int(given["n"]) >= MIN_ARM_N
+        )
         if single:
             est = mean_change(float(given["change"]), float(given["change_sd"]), int(given["n"]), alpha=alpha)
-            rows.append({**base, "kind": "mean change", "design": "single arm", "unit": row.get("unit"),
-                         "n": str(int(given["n"])), **_estimate(est), "numbers": shown, "conversion": None,
-                         "pooled": True, "note": "within-group change from baseline: no control"})
+            rows.append(
+                {
+                    **base,
+                    "kind": "mean change",
+                    "design": "single arm",
+                    "unit": row.get("unit"),
+                    "n": str(int(given["n"])),
+                    **_estimate(est),
+                    "numbers": shown,
+                    "conversion": None,
+                    "pooled": True,
+                    "note": "within-group change from baseline: no control",
+                }
+            )
             continue
-        skipped.append({"study": row["study"], "outcome": base["outcome"], "measure": row["measure"],
-                        "numbers": shown, "reason": _why_not(row)})
+        skipped.append(
+            {
+                "study": row["study"],
+                "outcome": base["outcome"],
+                "measure": row["measure"],
+                "numbers": shown,
+                "reason": _why_not(row),
+            }
+        )
     return pd.DataFrame(rows, columns=EFFECT_COLUMNS), pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
 
 
-def _two_arm(arms: list[dict[str, Any]], row: Mapping[str, Any], base: dict[str, Any],
-             alpha: float) -> tuple[list[dict[str, Any]], str | None]:
+def _two_arm(
+    arms: list[dict[str, Any]], row: Mapping[str, Any], base: dict[str, Any], alpha: float
+) -> tuple[list[dict[str, Any]], str | None]:
     controls = [a for a in arms if a["role"] == "control"]
     interventions = [a for a in arms if a["role"] == "intervention"]
     if not controls or not interventions:
@@ -190,17 +262,30 @@ def _two_arm(arms: list[dict[str, Any]], row: Mapping[str, Any], base: dict[str,
         if min(n_i, n_c) < MIN_ARM_N:
             why = NOT_COMPUTABLE["no n"]
             continue
-        numbers = (f"{arm['label']}: mean {_fmt(arm['mean'])}, SD {sd_i:.3g}, n {n_i}; {control['label']}: "
-                   f"mean {_fmt(control['mean'])}, SD {sd_c:.3g}, n {n_c}")
+        numbers = (
+            f"{arm['label']}: mean {_fmt(arm['mean'])}, SD {sd_i:.3g}, n {n_i}; {control['label']}: "
+            f"mean {_fmt(control['mean'])}, SD {sd_c:.3g}, n {n_c}"
+        )
         conversions = sorted({h for h in (how_i, how_c) if h != "SD as reported"})
-        note = ("paired arms (the same people or animals): analysed as independent groups, which "
-                "overstates the variance (conservative); the within-pair correlation is not reported"
-                if row.get("paired") is True else None)
+        note = (
+            "paired arms (the same people or animals): analysed as independent groups, which "
+            "overstates the variance (conservative); the within-pair correlation is not reported"
+            if row.get("paired") is True
+            else None
+        )
         if k:
-            note = "; ".join(x for x in (note, "shares the control arm with another intervention arm: not pooled")
-                             if x)
-        common = {**base, "design": "two arms", "n": f"{n_i} vs {n_c}", "numbers": numbers,
-                  "conversion": "; ".join(conversions) or None, "pooled": k == 0, "note": note}
+            note = "; ".join(
+                x for x in (note, "shares the control arm with another intervention arm: not pooled") if x
+            )
+        common = {
+            **base,
+            "design": "two arms",
+            "n": f"{n_i} vs {n_c}",
+            "numbers": numbers,
+            "conversion": "; ".join(conversions) or None,
+            "pooled": k == 0,
+            "note": note,
+        }
         md = mean_difference(float(arm["mean"]), sd_i, n_i, float(control["mean"]), sd_c, n_c, alpha=alpha)
         g = hedges_g(float(arm["mean"]), sd_i, n_i, float(control["mean"]), sd_c, n_c, alpha=alpha)
         out.append({**common, "kind": "mean difference", "unit": row.get("unit"), **_estimate(md)})
@@ -209,14 +294,25 @@ def _two_arm(arms: list[dict[str, Any]], row: Mapping[str, Any], base: dict[str,
 
 
 def _estimate(est: Estimate) -> dict[str, float]:
-    return {"estimate": est.value, "variance": est.variance, "se": est.se, "ci_low": est.ci_low,
-            "ci_high": est.ci_high}
+    return {
+        "estimate": est.value,
+        "variance": est.variance,
+        "se": est.se,
+        "ci_low": est.ci_low,
+        "ci_high": est.ci_high,
+    }
 
 
 def _skip(base: Mapping[str, Any], arms: list[dict[str, Any]]) -> dict[str, Any]:
-    shown = "; ".join(f"{a['label']} ({a['role']}): " + ", ".join(
-        f"{k} {_fmt(a[k])}" for k in ("n", "mean", "sd", "se", "ci_low", "ci_high", "median", "q1", "q3", "events")
-        if not missing(a.get(k))) for a in arms)
+    shown = "; ".join(
+        f"{a['label']} ({a['role']}): "
+        + ", ".join(
+            f"{k} {_fmt(a[k])}"
+            for k in ("n", "mean", "sd", "se", "ci_low", "ci_high", "median", "q1", "q3", "events")
+            if not missing(a.get(k))
+        )
+        for a in arms
+    )
     return {"study": base["study"], "outcome": base["outcome"], "measure": base["measure"], "numbers": shown}
 
 
@@ -236,16 +332,21 @@ def _why_not(row: Mapping[str, Any]) -> str:
 def studies_without_numbers(ev: Evidence, effects: pd.DataFrame, skipped: pd.DataFrame) -> pd.DataFrame:
     """Primary studies with results that gave no effect and no numbers, and why (what was read)."""
     st = ev.studies
-    primary = st[st["has_results"].fillna(False).to_numpy(dtype=bool)
-                 & ~st["tier"].isin(["narrative review", "systematic review"]).to_numpy(dtype=bool)]
+    primary = st[
+        st["has_results"].fillna(False).to_numpy(dtype=bool)
+        & ~st["tier"].isin(["narrative review", "systematic review"]).to_numpy(dtype=bool)
+    ]
     known = set(effects["study"]) | set(skipped["study"])
     rows = []
     for r in primary.itertuples():
         if r.key in known:
             continue
         level = str(r.extraction_level)
-        why = ("full text read: no numbers printed in the text, tables or legends" if level == "full text"
-               else f"{level} only: no per-arm numbers were read (the full text was not available)")
+        why = (
+            "full text read: no numbers printed in the text, tables or legends"
+            if level == "full text"
+            else f"{level} only: no per-arm numbers were read (the full text was not available)"
+        )
         rows.append({"study": r.key, "design": r.tier, "extraction_level": level, "reason": why})
     return pd.DataFrame(rows, columns=["study", "design", "extraction_level", "reason"])
 

@@ -11,139 +11,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
-
-import pandas as pd
 
 from ..core.claims import Claim
 from ..core.evidence import Evidence
 from ..core.levels import TIERS
 from ..core.values import present, shorten
 from ..errors import GradingError
-from . import claim_rules, grading_rules
-from .cards import card_html
+from . import fit_rules, grading_rules, scope_rules
+from .assessment import Assessment, StudyRole
 from .citations import check_reference
-from .domains import Domain, Rating, rate
+from .domains import Rating, rate
 from .fit import SCOPE_AXES, StudyFit, fit_study, labels, relevant_intervention
-
-
-@dataclass(frozen=True)
-class StudyRole:
-    """A study (or regulatory record) placed against a claim."""
-
-    key: str
-    role: str          # supporting | contradicting | bordering
-    reason: str
-    kind: str = "study"  # study | regulatory
-    tier: str | None = None
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """The grade of one claim: verdict, certainty, five reasoned domains, and the studies behind it."""
-
-    claim: Claim
-    verdict: str
-    certainty: str | None
-    start: str | None
-    start_reason: str
-    domains: tuple[Domain, ...]
-    upgrade: Domain
-    supporting: tuple[StudyRole, ...]
-    contradicting: tuple[StudyRole, ...]
-    bordering: tuple[StudyRole, ...]
-    reasons: tuple[str, ...]
-    strongest_design: str | None = None
-    participants: int = 0
-    animals: int = 0
-    species: tuple[str, ...] = ()
-    body: str = "none"  # direct | indirect | none
-    reading: tuple[tuple[str, int], ...] = ()   # (text read, studies) over the body of evidence
-    bounded: bool = False          # a domain could not be assessed: the certainty is an upper bound
-    certainty_of: str = "the claim"   # what the certainty is about (for contradicted: the contradiction)
-    carried_by: str | None = None  # the design stratum whose certainty the claim has
-    strata: tuple[str, ...] = ()   # every stratum of the body with its certainty
-
-    @property
-    def certainty_shown(self) -> str:
-        """'low', 'moderate at most', '—'."""
-        if self.certainty is None:
-            return "—"
-        return f"{self.certainty} at most" if self.bounded else self.certainty
-
-    @property
-    def plain_language(self) -> str:
-        """The verdict in GRADE's plain words: 'May be true: <statement>'."""
-        s = self.claim.statement
-        if self.verdict == "misattributed":
-            return f"Its references do not show it: {s}"
-        if self.verdict == "contradicted":
-            return f"The evidence says otherwise (certainty of the contradiction: {self.certainty_shown}): {s}"
-        if self.verdict == "no-evidence":
-            return f"No study with results addresses it: {s}"
-        if self.verdict == "preclinical-only":
-            return f"Not tested in people; only cell or animal studies: {s}"
-        level = self.certainty or "very low"
-        if self.bounded and level in ("high", "moderate"):
-            level = "low"   # what could not be assessed keeps the wording at 'may'
-        words = grading_rules.PLAIN_LANGUAGE[level]
-        return f"{words[0].upper()}{words[1:]} (certainty: {self.certainty_shown}): {s}"
-
-    @property
-    def reading_note(self) -> str | None:
-        """One line when the body of evidence was mostly read from less than the full text."""
-        total = sum(n for _level, n in self.reading)
-        full = dict(self.reading).get("full text", 0)
-        if not total or full * 2 > total:
-            return None
-        return (f"mostly abstract-level: {full} of {total} studies in the body read in full text; risk of "
-                "bias, EV characterisation and effect sizes could not be judged for the others")
-
-    def domain(self, name: str) -> Domain:
-        return next(d for d in self.domains if d.name == name)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form documented in docs/json.md (``exoreview grade --format json``)."""
-        roles = (*self.supporting, *self.contradicting, *self.bordering)
-        return {
-            "claim": self.claim.key, "statement": self.claim.statement, "verdict": self.verdict,
-            "certainty": self.certainty, "certainty_bounded": self.bounded, "certainty_of": self.certainty_of,
-            "plain_language": self.plain_language, "carried_by": self.carried_by, "strata": list(self.strata),
-            "domains": {d.name: {"rating": d.rating, "reason": d.reason} for d in self.domains},
-            "studies": {"supporting": [r.key for r in self.supporting],
-                        "contradicting": [r.key for r in self.contradicting],
-                        "bordering": [r.key for r in self.bordering]},
-            "reasons": list(self.reasons), "start": self.start, "start_reason": self.start_reason,
-            "upgrade": {"rating": self.upgrade.rating, "reason": self.upgrade.reason},
-            "reading": dict(self.reading), "reading_note": self.reading_note,
-            "strongest_design": self.strongest_design, "participants": self.participants,
-            "animals": self.animals, "species": list(self.species),
-            "study_reasons": {r.key: r.reason for r in roles},
-        }
-
-    def to_text(self) -> str:
-        lines = [f"{self.claim.key}: {self.claim.statement}",
-                 f"  verdict: {self.verdict}   certainty: {self.certainty_shown} (of {self.certainty_of})"
-                 + (f"; starts {self.start}: {self.start_reason}" if self.start else ""),
-                 f"  in plain words: {self.plain_language}"]
-        lines += [f"  because: {r}" for r in self.reasons]
-        if self.reading_note:
-            lines.append(f"  note: {self.reading_note}")
-        for d in self.domains:
-            lines.append(f"  {d.name}: {d.rating}: {d.reason}")
-        lines.append(f"  upgrade: {self.upgrade.rating}: {self.upgrade.reason}")
-        if self.strongest_design:
-            lines.append(f"  strongest design: {self.strongest_design}; participants {self.participants}; "
-                         f"animals {self.animals}; species {', '.join(self.species) or '—'}")
-        for label, roles in (("supporting", self.supporting), ("contradicting", self.contradicting),
-                             ("bordering", self.bordering)):
-            for r in roles:
-                lines.append(f"  {label}: {r.key}: {r.reason}")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        return card_html(self)
 
 
 def _claim(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Claim:
@@ -167,8 +46,9 @@ def _misattributions(claim: Claim, evidence: Evidence, fits: Mapping[str, StudyF
         if not study and cite.reference:
             found = check_reference(cite.reference, evidence, label=str(i))
             if found.status in ("not-found", "off-topic"):
-                out.append(f"{label} ({shorten(cite.reference)}) is {found.status}: "
-                           + "; ".join(found.differences))
+                out.append(
+                    f"{label} ({shorten(cite.reference)}) is {found.status}: " + "; ".join(found.differences)
+                )
                 continue
             study = found.study
         if not study:
@@ -179,15 +59,19 @@ def _misattributions(claim: Claim, evidence: Evidence, fits: Mapping[str, StudyF
         rec = evidence.records[study]
         notice = rec.get("notice") or {}
         if notice.get("kind") == "retraction":
-            out.append(f"{label} ({study}) is retracted ({notice.get('date') or 'date not seen'}, "
-                       f"{notice.get('source')}): a retracted study supports nothing")
+            out.append(
+                f"{label} ({study}) is retracted ({notice.get('date') or 'date not seen'}, "
+                f"{notice.get('source')}): a retracted study supports nothing"
+            )
             continue
         relevant, border = relevant_intervention(claim, rec, vocab)
         fit = fits.get(study)
         what = []
         if not relevant:
-            what.append(f"it studied {labels(vocab, 'cell_source', rec['cell_source'])} "
-                        f"{labels(vocab, 'vesicle_term', rec['vesicle_term'])}")
+            what.append(
+                f"it studied {labels(vocab, 'cell_source', rec['cell_source'])} "
+                f"{labels(vocab, 'vesicle_term', rec['vesicle_term'])}"
+            )
         elif border:
             what.append(border)
         if fit is not None:
@@ -208,12 +92,12 @@ def _regulatory(claim: Claim, evidence: Evidence) -> tuple[list[StudyRole], list
     one contradicts it directly (for a claim about hair use, only a record of hair use does)."""
     contra, border, direct = [], [], False
     reg = evidence.regulatory
-    if claim.registration or claim.restriction:   # a facility's registration, a ban or a warning letter:
-        return contra, border, direct             # records that no product is approved do not speak to it
-    if claim.regulator:      # only the named regulator's records speak to its approvals
-        pattern = next((p for name, p in claim_rules.REGULATORS if name == claim.regulator), None)
+    if claim.registration or claim.restriction:  # a facility's registration, a ban or a warning letter:
+        return contra, border, direct  # records that no product is approved do not speak to it
+    if claim.regulator:  # only the named regulator's records speak to its approvals
+        pattern = next((p for name, p in scope_rules.REGULATORS if name == claim.regulator), None)
         if pattern is not None and not reg.empty:
-            text = (reg["issuer"].fillna("") + " " + reg["region"].fillna("") + " " + reg["title"].fillna(""))
+            text = reg["issuer"].fillna("") + " " + reg["region"].fillna("") + " " + reg["title"].fillna("")
             reg = reg[text.str.contains(pattern).to_numpy(dtype=bool)]
     for rule in grading_rules.REGULATORY_RULES:
         if claim.asserts != rule.asserts or reg.empty:
@@ -226,12 +110,24 @@ def _regulatory(claim: Claim, evidence: Evidence) -> tuple[list[StudyRole], list
             where = f"{r['issuer']}, {r['date'] or 'date not seen'}"
             hair = r["events_in_hair"] is True
             on_point = rule.asserts != "safety" or hair or not _about_hair(claim)
-            note = "" if rule.asserts == "approval" else (
-                " (in hair or scalp use)" if hair else f" (counted in: {r['events_in'] or 'use not stated'})")
+            note = (
+                ""
+                if rule.asserts == "approval"
+                else (
+                    " (in hair or scalp use)"
+                    if hair
+                    else f" (counted in: {r['events_in'] or 'use not stated'})"
+                )
+            )
             if not on_point:
                 note += "; not hair use: indirect for a claim about hair treatment"
-            entry = StudyRole(str(r["key"]), rule.role if on_point else "bordering",
-                              f"{rule.why}{note}: {where}: {fact}", kind="regulatory", tier=str(r["kind"]))
+            entry = StudyRole(
+                str(r["key"]),
+                rule.role if on_point else "bordering",
+                f"{rule.why}{note}: {where}: {fact}",
+                kind="regulatory",
+                tier=str(r["kind"]),
+            )
             if entry.role == "contradicting":
                 contra.append(entry)
                 direct = True
@@ -247,8 +143,10 @@ def cited_notices(claim: Claim, evidence: Evidence) -> list[str]:
     for cite in claim.cites:
         notice = (evidence.records.get(cite.study) or {}).get("notice") or {} if cite.study else {}
         if notice and notice.get("kind") != "retraction":
-            out.append(f"cited study {cite.study} carries a notice: {notice['kind']} "
-                       f"({notice.get('date') or 'date not seen'}, {notice.get('source')})")
+            out.append(
+                f"cited study {cite.study} carries a notice: {notice['kind']} "
+                f"({notice.get('date') or 'date not seen'}, {notice.get('source')})"
+            )
     return out
 
 
@@ -260,8 +158,12 @@ def _same_experiment(fits: Mapping[str, StudyFit | None], evidence: Evidence) ->
             continue
         for rel in evidence.records[key].get("related") or []:
             other = rel["study"]
-            if grading_rules.SAME_EXPERIMENT.search(rel.get("relation") or "") and other in fits \
-                    and fits[other] is not None and other not in out:
+            if (
+                fit_rules.SAME_EXPERIMENT.search(rel.get("relation") or "")
+                and other in fits
+                and fits[other] is not None
+                and other not in out
+            ):
                 # keep the peer-reviewed report, else the earlier key
                 keep, drop = sorted((key, other), key=lambda k: (bool(fits[k].extra.get("preprint")), k))
                 out[drop] = keep
@@ -270,15 +172,23 @@ def _same_experiment(fits: Mapping[str, StudyFit | None], evidence: Evidence) ->
 
 def _safety_reason(supporting: Sequence[StudyRole], fits: Mapping[str, StudyFit | None]) -> str | None:
     """Harms as harms: the participants of studies that report no events, and the upper bound."""
-    people = [fits[r.key] for r in supporting if r.kind == "study" and fits.get(r.key) is not None
-              and fits[r.key].human and grading_rules.NO_EVENTS.search(r.reason)]
+    people = [
+        fits[r.key]
+        for r in supporting
+        if r.kind == "study"
+        and fits.get(r.key) is not None
+        and fits[r.key].human
+        and fit_rules.NO_EVENTS.search(r.reason)
+    ]
     n = sum(f.n or 0 for f in people)
     if not n:
         return None
     bound = grading_rules.RULE_OF_THREE / n
-    return (f"no adverse events reported in {len(people)} stud{'y' if len(people) == 1 else 'ies'} of {n} "
-            f"participants: the true rate could still be up to {bound:.1%} (95% upper bound, rule of three); "
-            "rare serious harms cannot be excluded by studies this size")
+    return (
+        f"no adverse events reported in {len(people)} stud{'y' if len(people) == 1 else 'ies'} of {n} "
+        f"participants: the true rate could still be up to {bound:.1%} (95% upper bound, rule of three); "
+        "rare serious harms cannot be excluded by studies this size"
+    )
 
 
 def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assessment:
@@ -297,8 +207,11 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
 
     counted = [f for f in relevant if f.evidence and f.intervention is None]
     direct = [f for f in counted if not f.differences]
-    nearby = [f for f in counted if f.differences and not (f.axes & SCOPE_AXES)
-              and (claim.about_people or not f.human)]  # people only border a claim about animals
+    nearby = [
+        f
+        for f in counted
+        if f.differences and not (f.axes & SCOPE_AXES) and (claim.about_people or not f.human)
+    ]  # people only border a claim about animals
     if claim.asserts == "approval":
         body, kind = [], "none"
     elif direct:
@@ -312,8 +225,14 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
     supporting, contradicting, bordering = [], [], []
     for f in relevant:
         if f.key in same and f.key in in_body:
-            bordering.append(StudyRole(f.key, "bordering", f"another report of the same experiment as {same[f.key]}: "
-                                       "counted once", tier=f.tier))
+            bordering.append(
+                StudyRole(
+                    f.key,
+                    "bordering",
+                    f"another report of the same experiment as {same[f.key]}: counted once",
+                    tier=f.tier,
+                )
+            )
             continue
         if f.key in in_body and f.direction in ("supports", "contradicts"):
             why = f.direction_reason
@@ -322,12 +241,15 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
             if f.notes:
                 why += " (" + "; ".join(f.notes) + ")"
             (supporting if f.direction == "supports" else contradicting).append(
-                StudyRole(f.key, "supporting" if f.direction == "supports" else "contradicting",
-                          why, tier=f.tier))
+                StudyRole(
+                    f.key, "supporting" if f.direction == "supports" else "contradicting", why, tier=f.tier
+                )
+            )
             continue
         if f.key in in_body:
-            bordering.append(StudyRole(f.key, "bordering", f"mixed or unclear result: {f.direction_reason}",
-                                       tier=f.tier))
+            bordering.append(
+                StudyRole(f.key, "bordering", f"mixed or unclear result: {f.direction_reason}", tier=f.tier)
+            )
             continue
         if f.axes & SCOPE_AXES:
             continue  # another condition, comparator or follow-up: it does not address the question
@@ -342,11 +264,20 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
 
     assessed = [f for f in body if f.direction in ("supports", "contradicts", "mixed") and f.key not in same]
     if not assessed:
-        kind = "none"   # studies of the scope exist, but none with a result that was seen
+        kind = "none"  # studies of the scope exist, but none with a result that was seen
     pending = [r.key for r in bordering if r.reason.startswith("registered trial") and r.key in in_body]
     rating = rate(claim, assessed, kind, evidence, pending)
-    verdict, reasons = _verdict(claim, kind, rating, assessed, supporting, contradicting, bordering,
-                                misattributed, reg_contra if reg_direct else [])
+    verdict, reasons = _verdict(
+        claim,
+        kind,
+        rating,
+        assessed,
+        supporting,
+        contradicting,
+        bordering,
+        misattributed,
+        reg_contra if reg_direct else [],
+    )
     if claim.asserts in ("safety", "no-harm") and (harm := _safety_reason(supporting, fits)):
         reasons.append(harm)
     reasons += cited_notices(claim, evidence)
@@ -363,133 +294,184 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
         best = min(assessed, key=lambda f: f.extra.get("design_level") or 99)
         strongest = dict(TIERS).get(best.tier, best.tier)
     return Assessment(
-        claim=claim, verdict=verdict, certainty=certainty, start=rating.start,
-        start_reason=rating.start_reason, domains=rating.domains, upgrade=rating.upgrade,
+        claim=claim,
+        verdict=verdict,
+        certainty=certainty,
+        start=rating.start,
+        start_reason=rating.start_reason,
+        domains=rating.domains,
+        upgrade=rating.upgrade,
         supporting=tuple(supporting),
-        contradicting=tuple(contradicting), bordering=tuple(bordering), reasons=tuple(reasons),
-        strongest_design=strongest, participants=sum(f.n or 0 for f in human_body),
+        contradicting=tuple(contradicting),
+        bordering=tuple(bordering),
+        reasons=tuple(reasons),
+        strongest_design=strongest,
+        participants=sum(f.n or 0 for f in human_body),
         animals=sum(f.animals or 0 for f in assessed if not f.human),
-        species=tuple(vocab["species"].label(s) for s in
-                      dict.fromkeys(s for f in assessed for s in f.species)),
+        species=tuple(
+            vocab["species"].label(s) for s in dict.fromkeys(s for f in assessed for s in f.species)
+        ),
         body=kind,
         reading=tuple(Counter(str(f.extra.get("extraction_level")) for f in assessed).most_common()),
-        bounded=bounded, certainty_of=of,
+        bounded=bounded,
+        certainty_of=of,
         carried_by=rating.carried_by.stratum if rating.carried_by else None,
-        strata=tuple(r.describe() for r in rating.strata))
+        strata=tuple(r.describe() for r in rating.strata),
+    )
 
-def _verdict(claim: Claim, kind: str, rating: Rating, body: Sequence[StudyFit],
-             supporting: Sequence[StudyRole], contradicting: Sequence[StudyRole],
-             bordering: Sequence[StudyRole], misattributed: Sequence[str],
-             reg_contra: Sequence[StudyRole]) -> tuple[str, list[str]]:
+
+def _verdict(
+    claim: Claim,
+    kind: str,
+    rating: Rating,
+    body: Sequence[StudyFit],
+    supporting: Sequence[StudyRole],
+    contradicting: Sequence[StudyRole],
+    bordering: Sequence[StudyRole],
+    misattributed: Sequence[str],
+    reg_contra: Sequence[StudyRole],
+) -> tuple[str, list[str]]:
     """The first row of grading_rules.VERDICTS that fires, and the reasons behind it."""
     n_support = len([r for r in supporting if r.kind == "study"])
     n_contra = len([r for r in contradicting if r.kind == "study"])
     carrier = rating.carried_by
     facts = grading_rules.VerdictFacts(
-        misattributed=bool(misattributed), regulator_says_otherwise=bool(reg_contra), body=kind,
-        n_support=n_support, n_contra=n_contra, about_people=claim.about_people,
-        human_in_body=any(f.human for f in body), nonhuman_in_body=any(not f.human for f in body),
-        certainty=rating.certainty, bounded=rating.bounded,
-        controlled=carrier is not None and carrier.stratum != "uncontrolled human studies")
+        misattributed=bool(misattributed),
+        regulator_says_otherwise=bool(reg_contra),
+        body=kind,
+        n_support=n_support,
+        n_contra=n_contra,
+        about_people=claim.about_people,
+        human_in_body=any(f.human for f in body),
+        nonhuman_in_body=any(not f.human for f in body),
+        certainty=rating.certainty,
+        bounded=rating.bounded,
+        controlled=carrier is not None and carrier.stratum != "uncontrolled human studies",
+    )
     rule = grading_rules.first(grading_rules.VERDICTS, facts)
     reasons = _REASONS[rule.result](facts, claim, body, bordering, misattributed, reg_contra)
     if rating.bounded and rule.result in ("limited", "very-uncertain"):
-        unassessed = [d.name.replace("_", " ") for d in rating.domains if d.rating == grading_rules.NOT_ASSESSABLE]
-        reasons.append(f"{', '.join(unassessed)} could not be assessed from what was read (abstracts): the "
-                       f"certainty is at most {rating.certainty}")
+        unassessed = [
+            d.name.replace("_", " ") for d in rating.domains if d.rating == grading_rules.NOT_ASSESSABLE
+        ]
+        reasons.append(
+            f"{', '.join(unassessed)} could not be assessed from what was read (abstracts): the "
+            f"certainty is at most {rating.certainty}"
+        )
     return rule.result, reasons
 
 
 def _misattributed_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
     reasons = list(misattributed)
     if f.body != "none":
-        reasons.append(f"the evidence base itself, for this scope: {f.body} evidence, {f.n_support} supporting "
-                       f"and {f.n_contra} contradicting studies"
-                       + (f" at {f.certainty} certainty" if f.certainty else ""))
+        reasons.append(
+            f"the evidence base itself, for this scope: {f.body} evidence, {f.n_support} supporting "
+            f"and {f.n_contra} contradicting studies"
+            + (f" at {f.certainty} certainty" if f.certainty else "")
+        )
     return reasons
 
 
 def _contradicted_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
     if f.regulator_says_otherwise:
-        return [f"{len(reg_contra)} regulator or safety record(s) say otherwise: "
-                + ", ".join(r.key for r in reg_contra)]
+        return [
+            f"{len(reg_contra)} regulator or safety record(s) say otherwise: "
+            + ", ".join(r.key for r in reg_contra)
+        ]
     return [f"every study of the scope found no benefit ({f.n_contra} contradicting)"]
 
 
 def _no_evidence_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
     planned = [r.key for r in bordering if r.reason.startswith("registered trial")]
     if claim.registration:
-        reasons = ["a facility's registration or certification is not a product's approval, and says nothing of "
-                   "its safety or effect; no record in the evidence base speaks to it"]
+        reasons = [
+            "a facility's registration or certification is not a product's approval, and says nothing of "
+            "its safety or effect; no record in the evidence base speaks to it"
+        ]
     elif claim.restriction:
-        reasons = [f"a ban or warning letter{' by ' + claim.regulator if claim.regulator else ''} needs that "
-                   "action's record; no record in the evidence base is matched to it"]
+        reasons = [
+            f"a ban or warning letter{' by ' + claim.regulator if claim.regulator else ''} needs that "
+            "action's record; no record in the evidence base is matched to it"
+        ]
     elif claim.unmeasured and not claim.outcome:
         reasons = [f"no study in the evidence base measured {', '.join(claim.unmeasured)}"]
     elif claim.asserts == "approval":
-        reasons = [f"no record of {claim.regulator or 'a regulator'} in the evidence base speaks to approval: an "
-                   "approval claim needs a regulator's record"]
+        reasons = [
+            f"no record of {claim.regulator or 'a regulator'} in the evidence base speaks to approval: an "
+            "approval claim needs a regulator's record"
+        ]
     else:
         reasons = ["no study with results addresses the claimed scope"]
     if planned:
         reasons.append(f"registered without results (planned work, not evidence): {', '.join(planned)}")
     others = [r.key for r in bordering if not r.reason.startswith("registered trial")]
     if others:
-        reasons.append(f"{len(others)} stud{'y' if len(others) == 1 else 'ies'} only border{'s' if len(others) == 1 else ''}"
-                       " the scope (see bordering)")
+        reasons.append(
+            f"{len(others)} stud{'y' if len(others) == 1 else 'ies'} only border{'s' if len(others) == 1 else ''}"
+            " the scope (see bordering)"
+        )
     return reasons
 
 
 def _preclinical_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
     if not f.human_in_body:
-        return ["no human study of the claimed scope; the nearest evidence is "
-                f"{len(body)} cell, organ-culture or animal stud{'y' if len(body) == 1 else 'ies'}"]
-    return ["no human study of the claimed scope; the nearest evidence mixes human studies of a "
-            "neighbouring scope with animal or cell studies"]
+        return [
+            "no human study of the claimed scope; the nearest evidence is "
+            f"{len(body)} cell, organ-culture or animal stud{'y' if len(body) == 1 else 'ies'}"
+        ]
+    return [
+        "no human study of the claimed scope; the nearest evidence mixes human studies of a "
+        "neighbouring scope with animal or cell studies"
+    ]
 
 
 def _supported_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
-    return [f"{f.n_support} controlled studies of the claimed scope support it at {f.certainty} certainty, "
-            "every domain assessed"]
+    return [
+        f"{f.n_support} controlled studies of the claimed scope support it at {f.certainty} certainty, "
+        "every domain assessed"
+    ]
 
 
 def _limited_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
     what = "human " if claim.about_people else ""
     if f.body == "direct":
-        why = ("uncontrolled studies only" if not f.controlled else
-               "its certainty is only an upper bound (what could not be assessed is named below)" if f.bounded
-               else f"certainty is {f.certainty}")
-        return [f"{what}evidence of the claimed scope exists ({f.n_support} supporting, {f.n_contra} "
-                f"contradicting), but {why}: it may be true"]
-    return [f"only neighbouring {what}evidence (different outcome, species or route); certainty {f.certainty}"]
+        why = (
+            "uncontrolled studies only"
+            if not f.controlled
+            else "its certainty is only an upper bound (what could not be assessed is named below)"
+            if f.bounded
+            else f"certainty is {f.certainty}"
+        )
+        return [
+            f"{what}evidence of the claimed scope exists ({f.n_support} supporting, {f.n_contra} "
+            f"contradicting), but {why}: it may be true"
+        ]
+    return [
+        f"only neighbouring {what}evidence (different outcome, species or route); certainty {f.certainty}"
+    ]
 
 
 def _very_uncertain_reasons(f, claim, body, bordering, misattributed, reg_contra) -> list[str]:
     what = "human " if claim.about_people else ""
     scope = "of the claimed scope" if f.body == "direct" else "only of a neighbouring scope"
-    return [f"{what}evidence {scope} ({f.n_support} supporting, {f.n_contra} contradicting) at very low "
-            "certainty: it is very uncertain"]
+    return [
+        f"{what}evidence {scope} ({f.n_support} supporting, {f.n_contra} contradicting) at very low "
+        "certainty: it is very uncertain"
+    ]
 
 
-_REASONS = {"misattributed": _misattributed_reasons, "contradicted": _contradicted_reasons,
-            "no-evidence": _no_evidence_reasons, "preclinical-only": _preclinical_reasons,
-            "supported": _supported_reasons, "limited": _limited_reasons,
-            "very-uncertain": _very_uncertain_reasons}
+_REASONS = {
+    "misattributed": _misattributed_reasons,
+    "contradicted": _contradicted_reasons,
+    "no-evidence": _no_evidence_reasons,
+    "preclinical-only": _preclinical_reasons,
+    "supported": _supported_reasons,
+    "limited": _limited_reasons,
+    "very-uncertain": _very_uncertain_reasons,
+}
 
 
 def assess_all(evidence: Evidence, keys: Sequence[str] | None = None) -> list[Assessment]:
     """Assess every claim of `evidence` (or those named), in key order."""
     keys = list(keys) if keys else sorted(evidence.claim_records)
     return [assess(k, evidence) for k in keys]
-
-
-def summary_frame(assessments: Sequence[Assessment]) -> pd.DataFrame:
-    """One row a claim: verdict, certainty, domain ratings, study counts."""
-    rows = []
-    for a in assessments:
-        rows.append({"claim": a.claim.key, "statement": a.claim.statement, "verdict": a.verdict,
-                     "certainty": a.certainty or "—",
-                     **{d.name: d.rating for d in a.domains},
-                     "supporting": len(a.supporting), "contradicting": len(a.contradicting),
-                     "bordering": len(a.bordering), "strongest design": a.strongest_design or "—"})
-    return pd.DataFrame(rows)

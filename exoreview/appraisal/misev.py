@@ -16,16 +16,23 @@ from typing import Any
 
 from ..core.extraction import absent, not_extracted
 
-MISEV = ("Théry C et al. Minimal information for studies of extracellular vesicles 2018 (MISEV2018). "
-         "J Extracell Vesicles 2018;7:1535750; Welsh JA et al. MISEV2023. J Extracell Vesicles "
-         "2024;13:e12404")
+MISEV = (
+    "Théry C et al. Minimal information for studies of extracellular vesicles 2018 (MISEV2018). "
+    "J Extracell Vesicles 2018;7:1535750; Welsh JA et al. MISEV2023. J Extracell Vesicles "
+    "2024;13:e12404"
+)
 
 # MISEV2018 section 3 (recovery versus specificity of separation methods).
 ISOLATION_SPECIFICITY: dict[str, str] = {
-    "density gradient": "high", "size-exclusion chromatography": "intermediate",
-    "ultracentrifugation": "intermediate", "tangential flow filtration": "low",
-    "ultrafiltration": "low", "precipitation": "low", "aqueous two-phase system": "low",
-    "extrusion": "not a separation step", "not stated": "not stated",
+    "density gradient": "high",
+    "size-exclusion chromatography": "intermediate",
+    "ultracentrifugation": "intermediate",
+    "tangential flow filtration": "low",
+    "ultrafiltration": "low",
+    "precipitation": "low",
+    "aqueous two-phase system": "low",
+    "extrusion": "not a separation step",
+    "not stated": "not stated",
 }
 SPECIFIC_ENOUGH = frozenset({"high", "intermediate"})
 
@@ -43,35 +50,53 @@ EV_ITEMS: tuple[tuple[str, str], ...] = (
     ("vesicle_term_justified", "'exosome' supported by the characterisation, or a generic EV term used"),
 )
 EV_SHORT: dict[str, str] = {  # column labels for figures
-    "isolation_method": "isolation named", "isolation_specificity": "specific isolation",
-    "particle_count": "particle count", "imaging": "TEM / cryo-EM",
-    "transmembrane_marker": "CD9 / CD63 / CD81", "cytosolic_marker": "TSG101 / ALIX",
-    "negative_marker": "negative marker", "dose_reported": "dose reported",
-    "dose_in_particles": "dose in particles", "vesicle_term_justified": "term justified",
+    "isolation_method": "isolation named",
+    "isolation_specificity": "specific isolation",
+    "particle_count": "particle count",
+    "imaging": "TEM / cryo-EM",
+    "transmembrane_marker": "CD9 / CD63 / CD81",
+    "cytosolic_marker": "TSG101 / ALIX",
+    "negative_marker": "negative marker",
+    "dose_reported": "dose reported",
+    "dose_in_particles": "dose in particles",
+    "vesicle_term_justified": "term justified",
 }
 EV_TERMS: dict[str, tuple[frozenset[str], str]] = {  # item → (characterization terms, text pattern)
-    "particle_count": (frozenset({"NTA", "TRPS", "flow cytometry"}),
-                       r"\b(NTA|TRPS|nanoparticle tracking|resistive pulse|nano-?flow)\b"),
+    "particle_count": (
+        frozenset({"NTA", "TRPS", "flow cytometry"}),
+        r"\b(NTA|TRPS|nanoparticle tracking|resistive pulse|nano-?flow)\b",
+    ),
     "imaging": (frozenset({"TEM", "cryo-EM"}), r"\b(TEM|cryo-?(EM|TEM)|electron microscop\w*)\b"),
     "transmembrane_marker": (frozenset({"CD9", "CD63", "CD81"}), r"\bCD(9|63|81)\b"),
     "cytosolic_marker": (frozenset({"TSG101", "ALIX"}), r"\b(TSG101|ALIX|PDCD6IP)\b"),
-    "negative_marker": (frozenset({"calnexin negative", "ApoA1 negative"}),
-                        r"\b(calnexin|ApoA-?1|apolipoprotein A-?1)\b"),
+    "negative_marker": (
+        frozenset({"calnexin negative", "ApoA1 negative"}),
+        r"\b(calnexin|ApoA-?1|apolipoprotein A-?1)\b",
+    ),
 }
 # dose unit: first matching pattern wins (a dose giving particles is comparable even if it also
 # gives a mass)
 DOSE_UNITS: tuple[tuple[str, str], ...] = (
-    ("particles", r"\b\d[\d.,]*\s*(billion|million|trillion)\b|\b\d+(\.\d+)?[eE]\d+\b|"
-                  r"\d\s*[×x]\s*10\^?\s*\d+|\b\d[\d.,]*\s*(particles|exosomes|EVs|vesicles)\b"),
+    (
+        "particles",
+        r"\b\d[\d.,]*\s*(billion|million|trillion)\b|\b\d+(\.\d+)?[eE]\d+\b|"
+        r"\d\s*[×x]\s*10\^?\s*\d+|\b\d[\d.,]*\s*(particles|exosomes|EVs|vesicles)\b",
+    ),
     ("protein mass", r"(µg|μg|ug|mg|ng)\b"),
     ("volume or concentration only", r"\b\d[\d.,]*\s*(ml|mL|µl|μl|%)"),
 )
 EXOSOME_TERMS = frozenset({"exosome", "engineered exosome"})
 # item → the fact (a not_reported entry) whose absence it is
 ITEM_FACT: dict[str, str] = {
-    "isolation_method": "isolation", "isolation_specificity": "isolation", "particle_count": "characterization",
-    "imaging": "characterization", "transmembrane_marker": "characterization", "cytosolic_marker": "characterization",
-    "negative_marker": "characterization", "dose_reported": "dose", "dose_in_particles": "dose",
+    "isolation_method": "isolation",
+    "isolation_specificity": "isolation",
+    "particle_count": "characterization",
+    "imaging": "characterization",
+    "transmembrane_marker": "characterization",
+    "cytosolic_marker": "characterization",
+    "negative_marker": "characterization",
+    "dose_reported": "dose",
+    "dose_in_particles": "dose",
 }
 
 
@@ -79,7 +104,7 @@ ITEM_FACT: dict[str, str] = {
 class EvItem:
     item: str
     label: str
-    reported: bool | None        # True, False (the text read does not report it), None (not extracted)
+    reported: bool | None  # True, False (the text read does not report it), None (not extracted)
     detail: str
 
 
@@ -148,14 +173,19 @@ def _text(rec: Mapping[str, Any]) -> str:
 def ev_reporting(rec: Mapping[str, Any], vocab) -> EvReport:
     """The MISEV item table of one study, from its coded fields and their `*_text`."""
     key = rec.get("key", "")
-    isolated = [v for v in rec.get("vesicle_term") or []
-                if vocab["vesicle_term"].terms[v].get("isolated")]
+    isolated = [v for v in rec.get("vesicle_term") or [] if vocab["vesicle_term"].terms[v].get("isolated")]
     status = vocab["publication_status"].terms.get(rec.get("publication_status"))
     designs = rec.get("design") or []
     review = designs and all(vocab["design"].terms[d].get("synthesis") for d in designs)
-    why = ("conditioned medium / secretome: no vesicles were isolated" if not isolated
-           else "registry record or protocol without results" if status is not None and not status.get("results")
-           else "review: EV reporting is assessed for primary studies only" if review else "")
+    why = (
+        "conditioned medium / secretome: no vesicles were isolated"
+        if not isolated
+        else "registry record or protocol without results"
+        if status is not None and not status.get("results")
+        else "review: EV reporting is assessed for primary studies only"
+        if review
+        else ""
+    )
     if why:
         return EvReport(key, False, why, (), None, None)
     chars = set(rec.get("characterization") or [])
@@ -164,12 +194,16 @@ def ev_reporting(rec: Mapping[str, Any], vocab) -> EvReport:
     spec = {i: ISOLATION_SPECIFICITY.get(i, "unknown") for i in iso}
     unit = dose_unit(rec.get("dose"))
     found: dict[str, tuple[bool, str]] = {
-        "isolation_method": (bool(iso), ", ".join(vocab["isolation"].label(i) for i in iso) or "not reported"),
-        "isolation_specificity": (any(s in SPECIFIC_ENOUGH for s in spec.values()),
-                                  "; ".join(f"{vocab['isolation'].label(i)}: {s}" for i, s in spec.items())
-                                  or "no isolation method reported"),
-        "dose_reported": (unit not in ("not reported", "not quantified"),
-                          rec.get("dose") or "not reported"),
+        "isolation_method": (
+            bool(iso),
+            ", ".join(vocab["isolation"].label(i) for i in iso) or "not reported",
+        ),
+        "isolation_specificity": (
+            any(s in SPECIFIC_ENOUGH for s in spec.values()),
+            "; ".join(f"{vocab['isolation'].label(i)}: {s}" for i, s in spec.items())
+            or "no isolation method reported",
+        ),
+        "dose_reported": (unit not in ("not reported", "not quantified"), rec.get("dose") or "not reported"),
         "dose_in_particles": (unit == "particles", unit),
     }
     for item, (terms, pattern) in EV_TERMS.items():
@@ -182,20 +216,23 @@ def ev_reporting(rec: Mapping[str, Any], vocab) -> EvReport:
     sized = found["particle_count"][0] or found["imaging"][0]
     if claims_exosome:
         ok = markers and sized
-        detail = ("'exosome' used with all three marker classes and particle sizing" if ok else
-                  "'exosome' used without the characterisation MISEV asks for (markers of all three "
-                  "classes and particle sizing; endosomal origin is rarely shown)")
+        detail = (
+            "'exosome' used with all three marker classes and particle sizing"
+            if ok
+            else "'exosome' used without the characterisation MISEV asks for (markers of all three "
+            "classes and particle sizing; endosomal origin is rarely shown)"
+        )
     else:
         ok, detail = True, "generic term used: " + ", ".join(vocab["vesicle_term"].label(v) for v in isolated)
     found["vesicle_term_justified"] = (ok, detail)
     reported = {}
-    for item, (hit, detail) in found.items():   # an item not found: not reported, or not extracted
+    for item, (hit, detail) in found.items():  # an item not found: not reported, or not extracted
         if hit:
             reported[item] = (True, detail)
         elif item == "dose_in_particles" and found["dose_reported"][0]:
-            reported[item] = (False, detail)       # the dose read shows its unit
+            reported[item] = (False, detail)  # the dose read shows its unit
         elif item == "isolation_specificity" and found["isolation_method"][0]:
-            reported[item] = (False, detail)       # the method read shows its specificity
+            reported[item] = (False, detail)  # the method read shows its specificity
         elif item == "vesicle_term_justified":
             continue
         else:
@@ -205,12 +242,17 @@ def ev_reporting(rec: Mapping[str, Any], vocab) -> EvReport:
         needed = [reported[m][0] for m in ("transmembrane_marker", "cytosolic_marker", "negative_marker")]
         sizing = [reported[m][0] for m in ("particle_count", "imaging")]
         unknown = None in needed or (True not in sizing and None in sizing)
-        reported["vesicle_term_justified"] = ((None, not_extracted(rec)) if unknown
-                                              else found["vesicle_term_justified"])
+        reported["vesicle_term_justified"] = (
+            (None, not_extracted(rec)) if unknown else found["vesicle_term_justified"]
+        )
     else:
         reported["vesicle_term_justified"] = found["vesicle_term_justified"]
     items = tuple(EvItem(i, label, reported[i][0], reported[i][1]) for i, label in EV_ITEMS)
-    return EvReport(key, True, "", items, unit, unit == "particles" if unit != "not reported"
-                    or absent(rec, "dose") is False else None)
-
-
+    return EvReport(
+        key,
+        True,
+        "",
+        items,
+        unit,
+        unit == "particles" if unit != "not reported" or absent(rec, "dose") is False else None,
+    )

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-MIN_STUDIES = 2        # pooling needs at least two comparable estimates
-MIN_STUDIES_PI = 3     # the prediction interval needs k - 2 >= 1 degrees of freedom
+MIN_STUDIES = 2  # pooling needs at least two comparable estimates
+MIN_STUDIES_PI = 3  # the prediction interval needs k - 2 >= 1 degrees of freedom
 # effects pool together only when all of these agree (unit: only for unit-bound measures)
 COMPARABLE_BY = ("evidence", "outcome", "kind", "design", "unit")
 
@@ -35,11 +35,11 @@ class Pooled:
     ci_low: float
     ci_high: float
     tau2: float
-    i2: float                  # percent
+    i2: float  # percent
     q: float
     q_df: int
     q_p: float
-    pi_low: float | None       # None when k < 3
+    pi_low: float | None  # None when k < 3
     pi_high: float | None
     fixed_estimate: float
     fixed_ci: tuple[float, float]
@@ -47,15 +47,25 @@ class Pooled:
     labels: tuple[str, ...]
 
     def describe(self) -> str:
-        pi = (f"; 95% prediction interval {self.pi_low:.2f} to {self.pi_high:.2f}"
-              if self.pi_low is not None else "; no prediction interval (fewer than 3 studies)")
-        return (f"random effects ({self.method}), k = {self.k}: {self.estimate:.2f} "
-                f"(95% CI {self.ci_low:.2f} to {self.ci_high:.2f}); tau² = {self.tau2:.3g}, "
-                f"I² = {self.i2:.0f}%, Q = {self.q:.2f} (df {self.q_df}, p = {self.q_p:.3g}){pi}")
+        pi = (
+            f"; 95% prediction interval {self.pi_low:.2f} to {self.pi_high:.2f}"
+            if self.pi_low is not None
+            else "; no prediction interval (fewer than 3 studies)"
+        )
+        return (
+            f"random effects ({self.method}), k = {self.k}: {self.estimate:.2f} "
+            f"(95% CI {self.ci_low:.2f} to {self.ci_high:.2f}); tau² = {self.tau2:.3g}, "
+            f"I² = {self.i2:.0f}%, Q = {self.q:.2f} (df {self.q_df}, p = {self.q_p:.3g}){pi}"
+        )
 
 
-def pool(estimates: Sequence[float], variances: Sequence[float], labels: Sequence[str] | None = None,
-         *, alpha: float = 0.05) -> Pooled:
+def pool(
+    estimates: Sequence[float],
+    variances: Sequence[float],
+    labels: Sequence[str] | None = None,
+    *,
+    alpha: float = 0.05,
+) -> Pooled:
     """DerSimonian–Laird random-effects pooling via statsmodels' ``combine_effects``.
 
     τ² is truncated at zero (statsmodels' one-step estimate can be negative when Q < k − 1;
@@ -85,15 +95,28 @@ def pool(estimates: Sequence[float], variances: Sequence[float], labels: Sequenc
     pi_low = pi_high = None
     if k >= MIN_STUDIES_PI:
         t = stats.t.isf(alpha / 2, k - 2)
-        half = t * math.sqrt(tau2 + se ** 2)
+        half = t * math.sqrt(tau2 + se**2)
         pi_low, pi_high = mu - half, mu + half
     fe, fe_se = float(res.mean_effect_fe), float(res.sd_eff_w_fe)
-    return Pooled(k=k, method="DerSimonian-Laird", estimate=mu, se=se, ci_low=mu - z * se,
-                  ci_high=mu + z * se, tau2=tau2, i2=i2, q=q, q_df=df,
-                  q_p=float(stats.chi2.sf(q, df)), pi_low=pi_low, pi_high=pi_high,
-                  fixed_estimate=fe, fixed_ci=(fe - z * fe_se, fe + z * fe_se),
-                  weights=tuple(float(x) for x in 100 * w / w.sum()),
-                  labels=tuple(labels) if labels is not None else tuple(str(i) for i in range(k)))
+    return Pooled(
+        k=k,
+        method="DerSimonian-Laird",
+        estimate=mu,
+        se=se,
+        ci_low=mu - z * se,
+        ci_high=mu + z * se,
+        tau2=tau2,
+        i2=i2,
+        q=q,
+        q_df=df,
+        q_p=float(stats.chi2.sf(q, df)),
+        pi_low=pi_low,
+        pi_high=pi_high,
+        fixed_estimate=fe,
+        fixed_ci=(fe - z * fe_se, fe + z * fe_se),
+        weights=tuple(float(x) for x in 100 * w / w.sum()),
+        labels=tuple(labels) if labels is not None else tuple(str(i) for i in range(k)),
+    )
 
 
 @dataclass(frozen=True)
@@ -103,10 +126,10 @@ class Synthesis:
     group: dict[str, Any]
     k: int
     pooled: Pooled | None
-    reason: str | None           # why not pooled
+    reason: str | None  # why not pooled
 
     studies: tuple[str, ...] = ()
-    effects: pd.DataFrame | None = field(default=None, repr=False, compare=False)   # the group's rows
+    effects: pd.DataFrame | None = field(default=None, repr=False, compare=False)  # the group's rows
 
     def title(self) -> str:
         """'Hair density · mean difference · two arms · animals or cells (hairs/cm2)'."""
@@ -123,11 +146,27 @@ class Synthesis:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (``exoreview effects --format json``, key ``pooled``)."""
         p = self.pooled
-        return {"group": dict(self.group), "k": self.k, "studies": list(self.studies), "reason": self.reason,
-                "pooled": None if p is None else {
-                    "method": p.method, "estimate": p.estimate, "ci_low": p.ci_low, "ci_high": p.ci_high,
-                    "tau2": p.tau2, "i2": p.i2, "q": p.q, "q_p": p.q_p, "pi_low": p.pi_low,
-                    "pi_high": p.pi_high, "weights": dict(zip(p.labels, p.weights))}}
+        return {
+            "group": dict(self.group),
+            "k": self.k,
+            "studies": list(self.studies),
+            "reason": self.reason,
+            "pooled": None
+            if p is None
+            else {
+                "method": p.method,
+                "estimate": p.estimate,
+                "ci_low": p.ci_low,
+                "ci_high": p.ci_high,
+                "tau2": p.tau2,
+                "i2": p.i2,
+                "q": p.q,
+                "q_p": p.q_p,
+                "pi_low": p.pi_low,
+                "pi_high": p.pi_high,
+                "weights": dict(zip(p.labels, p.weights)),
+            },
+        }
 
 
 def comparable_groups(effects: pd.DataFrame) -> list[tuple[dict[str, Any], pd.DataFrame]]:
@@ -136,8 +175,10 @@ def comparable_groups(effects: pd.DataFrame) -> list[tuple[dict[str, Any], pd.Da
     if effects.empty:
         return []
     keyed = effects.assign(**{c: effects[c].astype("string").fillna("not stated") for c in COMPARABLE_BY})
-    return [(dict(zip(COMPARABLE_BY, key if isinstance(key, tuple) else (key,))),
-             effects.loc[grp.index]) for key, grp in keyed.groupby(list(COMPARABLE_BY), sort=True)]
+    return [
+        (dict(zip(COMPARABLE_BY, key if isinstance(key, tuple) else (key,))), effects.loc[grp.index])
+        for key, grp in keyed.groupby(list(COMPARABLE_BY), sort=True)
+    ]
 
 
 def pool_comparable(effects: pd.DataFrame, *, alpha: float = 0.05) -> list[Synthesis]:
@@ -150,11 +191,22 @@ def pool_comparable(effects: pd.DataFrame, *, alpha: float = 0.05) -> list[Synth
     for group, grp in comparable_groups(effects):
         k = grp["study"].nunique()
         if k < MIN_STUDIES or len(grp) != k:
-            reason = (f"not pooled: {k} stud{'y' if k == 1 else 'ies'} with a computable estimate "
-                      f"(pooling needs at least {MIN_STUDIES} comparable studies)"
-                      if k < MIN_STUDIES else "not pooled: a study contributes more than one estimate")
+            reason = (
+                f"not pooled: {k} stud{'y' if k == 1 else 'ies'} with a computable estimate "
+                f"(pooling needs at least {MIN_STUDIES} comparable studies)"
+                if k < MIN_STUDIES
+                else "not pooled: a study contributes more than one estimate"
+            )
             out.append(Synthesis(group, k, None, reason, tuple(grp["study"]), grp))
             continue
-        out.append(Synthesis(group, k, pool(grp["estimate"], grp["variance"], grp["label"], alpha=alpha),
-                             None, tuple(grp["study"]), grp))
+        out.append(
+            Synthesis(
+                group,
+                k,
+                pool(grp["estimate"], grp["variance"], grp["label"], alpha=alpha),
+                None,
+                tuple(grp["study"]),
+                grp,
+            )
+        )
     return out

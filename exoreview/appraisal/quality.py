@@ -20,7 +20,9 @@ def study_quality(rec: Mapping[str, Any], vocab: Any) -> tuple[RobAssessment, Ev
     return assess_rob(rec, vocab), ev_reporting(rec, vocab)
 
 
-def records(ev: Evidence, keys: Iterable[str] | None = None) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+def records(
+    ev: Evidence, keys: Iterable[str] | None = None
+) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
     """(studies row, record) in the order of ev.studies."""
     rows = ev.studies.to_dict("records")
     return [(row, ev.records[row["key"]]) for row in rows if keys is None or row["key"] in keys]
@@ -35,12 +37,34 @@ def rob_table(ev: Evidence, tool: str | None = None) -> pd.DataFrame:
         if not a.items or (tool and a.tool != tool):
             continue
         for it in a.items:
-            rows.append({"study": a.study, "citation": row["citation"], "tool": a.tool,
-                         "item": it.item, "item_label": it.label, "judgement": it.judgement,
-                         "level": it.level, "support": it.support, "overall": a.overall,
-                         "cross_tool": a.cross_tool, "n": _n(row)})
-    cols = ["study", "citation", "tool", "item", "item_label", "judgement", "level", "support",
-            "overall", "cross_tool", "n"]
+            rows.append(
+                {
+                    "study": a.study,
+                    "citation": row["citation"],
+                    "tool": a.tool,
+                    "item": it.item,
+                    "item_label": it.label,
+                    "judgement": it.judgement,
+                    "level": it.level,
+                    "support": it.support,
+                    "overall": a.overall,
+                    "cross_tool": a.cross_tool,
+                    "n": _n(row),
+                }
+            )
+    cols = [
+        "study",
+        "citation",
+        "tool",
+        "item",
+        "item_label",
+        "judgement",
+        "level",
+        "support",
+        "overall",
+        "cross_tool",
+        "n",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -52,12 +76,32 @@ def ev_table(ev: Evidence) -> pd.DataFrame:
         if not r.applicable:
             continue
         for it in r.items:
-            rows.append({"study": r.study, "citation": row["citation"], "item": it.item,
-                         "item_label": it.label, "reported": it.reported, "detail": it.detail,
-                         "score": r.score, "max": r.max, "dose_unit": r.dose_unit,
-                         "dose_comparable": r.dose_comparable})
-    cols = ["study", "citation", "item", "item_label", "reported", "detail", "score", "max",
-            "dose_unit", "dose_comparable"]
+            rows.append(
+                {
+                    "study": r.study,
+                    "citation": row["citation"],
+                    "item": it.item,
+                    "item_label": it.label,
+                    "reported": it.reported,
+                    "detail": it.detail,
+                    "score": r.score,
+                    "max": r.max,
+                    "dose_unit": r.dose_unit,
+                    "dose_comparable": r.dose_comparable,
+                }
+            )
+    cols = [
+        "study",
+        "citation",
+        "item",
+        "item_label",
+        "reported",
+        "detail",
+        "score",
+        "max",
+        "dose_unit",
+        "dose_comparable",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -66,16 +110,47 @@ def summary(ev: Evidence) -> pd.DataFrame:
     rows = []
     for row, rec in records(ev):
         a, r = study_quality(rec, ev.vocabulary)
-        rows.append({"study": a.study, "citation": row["citation"], "design": row["design"],
-                     "extraction_level": row["extraction_level"], "rob_tool": a.tool, "rob_overall": a.overall, "rob_cross_tool": a.cross_tool,
-                     "rob_note": a.why, "ev_score": r.score, "ev_max": r.max, "ev_shown": r.shown(),
-                     "ev_not_extracted": ", ".join(r.unassessed) or None,
-                     "dose_unit": r.dose_unit, "dose_comparable": r.dose_comparable,
-                     "ev_flags": "; ".join(r.flags()) or None, "ev_note": r.why or None})
-    df = pd.DataFrame(rows, columns=["study", "citation", "design", "extraction_level", "rob_tool",
-                                     "rob_overall", "rob_cross_tool", "rob_note", "ev_score", "ev_max",
-                                     "ev_shown", "ev_not_extracted", "dose_unit", "dose_comparable",
-                                     "ev_flags", "ev_note"])
+        rows.append(
+            {
+                "study": a.study,
+                "citation": row["citation"],
+                "design": row["design"],
+                "extraction_level": row["extraction_level"],
+                "rob_tool": a.tool,
+                "rob_overall": a.overall,
+                "rob_cross_tool": a.cross_tool,
+                "rob_note": a.why,
+                "ev_score": r.score,
+                "ev_max": r.max,
+                "ev_shown": r.shown(),
+                "ev_not_extracted": ", ".join(r.unassessed) or None,
+                "dose_unit": r.dose_unit,
+                "dose_comparable": r.dose_comparable,
+                "ev_flags": "; ".join(r.flags()) or None,
+                "ev_note": r.why or None,
+            }
+        )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "study",
+            "citation",
+            "design",
+            "extraction_level",
+            "rob_tool",
+            "rob_overall",
+            "rob_cross_tool",
+            "rob_note",
+            "ev_score",
+            "ev_max",
+            "ev_shown",
+            "ev_not_extracted",
+            "dose_unit",
+            "dose_comparable",
+            "ev_flags",
+            "ev_note",
+        ],
+    )
     for c in ("ev_score", "ev_max"):
         df[c] = df[c].astype("Int64")
     df["dose_comparable"] = df["dose_comparable"].astype("boolean")
@@ -87,20 +162,32 @@ def to_json(ev: Evidence) -> list[dict[str, Any]]:
     out = []
     for row, rec in records(ev):
         a, r = study_quality(rec, ev.vocabulary)
-        out.append({
-            "study": a.study, "design": row["design"],
-            "extraction": {"level": row["extraction_level"], "source": row["extraction_source"]},
-            "rob_tool": a.tool, "rob_overall": a.overall,
-            "rob_overall_cross_tool": a.cross_tool, "rob_note": a.why, "rob_items": a.as_dict(),
-            "ev_reporting": {"score": r.score, "max": r.max, "assessed": r.max,
-                             "items_total": len(r.items) if r.applicable else None,
-                             "not_extracted": list(r.unassessed), "shown": r.shown(),
-                             "applicable": r.applicable,
-                             "note": r.why or None, "dose_unit": r.dose_unit,
-                             "dose_comparable": r.dose_comparable, "flags": r.flags(),
-                             "items": {i.item: {"reported": i.reported, "detail": i.detail}
-                                       for i in r.items}},
-        })
+        out.append(
+            {
+                "study": a.study,
+                "design": row["design"],
+                "extraction": {"level": row["extraction_level"], "source": row["extraction_source"]},
+                "rob_tool": a.tool,
+                "rob_overall": a.overall,
+                "rob_overall_cross_tool": a.cross_tool,
+                "rob_note": a.why,
+                "rob_items": a.as_dict(),
+                "ev_reporting": {
+                    "score": r.score,
+                    "max": r.max,
+                    "assessed": r.max,
+                    "items_total": len(r.items) if r.applicable else None,
+                    "not_extracted": list(r.unassessed),
+                    "shown": r.shown(),
+                    "applicable": r.applicable,
+                    "note": r.why or None,
+                    "dose_unit": r.dose_unit,
+                    "dose_comparable": r.dose_comparable,
+                    "flags": r.flags(),
+                    "items": {i.item: {"reported": i.reported, "detail": i.detail} for i in r.items},
+                },
+            }
+        )
     return out
 
 
@@ -120,5 +207,10 @@ def study_columns(rec: Mapping[str, Any], vocab) -> dict[str, Any]:
     be applied: not assessed, or only the abstract read), rob_tool, rob_note (why), ev_score and
     ev_max (items assessed; None when EV reporting does not apply)."""
     a, r = study_quality(rec, vocab)
-    return {"rob_overall": a.cross_tool, "rob_tool": a.tool, "rob_note": a.why, "ev_score": r.score,
-            "ev_max": r.max}
+    return {
+        "rob_overall": a.cross_tool,
+        "rob_tool": a.tool,
+        "rob_note": a.why,
+        "ev_score": r.score,
+        "ev_max": r.max,
+    }

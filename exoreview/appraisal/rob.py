@@ -17,32 +17,58 @@ from ..core import extraction
 from ..core.rob_tools import TOOLS, allowed_overall, overall, tool_for
 
 # Every tool's wording → one colour scale (plots) ...
-LEVELS: tuple[str, ...] = ("low", "some concerns", "high", "critical", "unclear", "not applicable",
-                           "not extracted")
+LEVELS: tuple[str, ...] = (
+    "low",
+    "some concerns",
+    "high",
+    "critical",
+    "unclear",
+    "not applicable",
+    "not extracted",
+)
 NOT_EXTRACTED = "not extracted"
 # judgements that mean "the text read does not say": from less than the full text, not extracted
 NO_INFORMATION = frozenset({"unclear", "no information"})
 LEVEL: dict[tuple[str, str], str] = {
     **{("RoB 2", j): j for j in ("low", "some concerns", "high")},
-    ("ROBINS-I", "low"): "low", ("ROBINS-I", "moderate"): "some concerns",
-    ("ROBINS-I", "serious"): "high", ("ROBINS-I", "critical"): "critical",
+    ("ROBINS-I", "low"): "low",
+    ("ROBINS-I", "moderate"): "some concerns",
+    ("ROBINS-I", "serious"): "high",
+    ("ROBINS-I", "critical"): "critical",
     ("ROBINS-I", "no information"): "unclear",
-    **{(t, j): lv for t in ("JBI case series", "JBI case report")
-       for j, lv in (("yes", "low"), ("no", "high"), ("unclear", "unclear"),
-                     ("not applicable", "not applicable"))},
-    ("SYRCLE", "yes"): "low", ("SYRCLE", "no"): "high", ("SYRCLE", "unclear"): "unclear",
+    **{
+        (t, j): lv
+        for t in ("JBI case series", "JBI case report")
+        for j, lv in (
+            ("yes", "low"),
+            ("no", "high"),
+            ("unclear", "unclear"),
+            ("not applicable", "not applicable"),
+        )
+    },
+    ("SYRCLE", "yes"): "low",
+    ("SYRCLE", "no"): "high",
+    ("SYRCLE", "unclear"): "unclear",
 }
 # ... and every overall wording → the four levels claim grading reads (Evidence.studies.rob_overall).
 CROSS_TOOL_LEVELS: tuple[str, ...] = ("low", "some concerns", "high", "unclear")
 CROSS_TOOL: dict[tuple[str, str], str] = {
-    ("RoB 2", "low"): "low", ("RoB 2", "some concerns"): "some concerns", ("RoB 2", "high"): "high",
-    ("ROBINS-I", "low"): "low", ("ROBINS-I", "moderate"): "some concerns",
-    ("ROBINS-I", "serious"): "high", ("ROBINS-I", "critical"): "high",
+    ("RoB 2", "low"): "low",
+    ("RoB 2", "some concerns"): "some concerns",
+    ("RoB 2", "high"): "high",
+    ("ROBINS-I", "low"): "low",
+    ("ROBINS-I", "moderate"): "some concerns",
+    ("ROBINS-I", "serious"): "high",
+    ("ROBINS-I", "critical"): "high",
     ("ROBINS-I", "no information"): "unclear",
-    **{(t, j): c for t in ("JBI case series", "JBI case report")
-       for j, c in (("low", "low"), ("moderate", "some concerns"), ("high", "high"),
-                    ("unclear", "unclear"))},
-    ("SYRCLE", "low"): "low", ("SYRCLE", "high"): "high", ("SYRCLE", "unclear"): "unclear",
+    **{
+        (t, j): c
+        for t in ("JBI case series", "JBI case report")
+        for j, c in (("low", "low"), ("moderate", "some concerns"), ("high", "high"), ("unclear", "unclear"))
+    },
+    ("SYRCLE", "low"): "low",
+    ("SYRCLE", "high"): "high",
+    ("SYRCLE", "unclear"): "unclear",
 }
 
 
@@ -54,7 +80,7 @@ class RobItem:
     item: str
     label: str
     judgement: str
-    level: str       # on the shared colour scale (LEVELS)
+    level: str  # on the shared colour scale (LEVELS)
     support: str
 
 
@@ -62,11 +88,11 @@ class RobItem:
 class RobAssessment:
     study: str
     tool: str | None
-    why: str                         # why this tool, or why none
+    why: str  # why this tool, or why none
     items: tuple[RobItem, ...]
-    overall: str | None              # in the tool's words
+    overall: str | None  # in the tool's words
     overall_support: str | None
-    cross_tool: str | None           # low / some concerns / high / unclear
+    cross_tool: str | None  # low / some concerns / high / unclear
 
     @property
     def assessed(self) -> bool:
@@ -91,16 +117,22 @@ def assess_rob(rec: Mapping[str, Any], vocab: Any) -> RobAssessment:
     spec = TOOLS[tool]
     given = {i["item"]: i for i in block.get("items") or [] if i and i.get("item") in spec.item_ids}
     full = extraction.level(rec) == extraction.FULL_TEXT
-    items = tuple(RobItem(i, spec.label(i), judgement, LEVEL.get((tool, judgement), NOT_EXTRACTED), given[i]["support"])
-                  for i in spec.item_ids if i in given
-                  for judgement in [given[i]["judgement"] if full or given[i]["judgement"] not in NO_INFORMATION
-                                    else NOT_EXTRACTED])
-    if not full:   # judgements need the methods section: from less, the tool cannot be applied
-        return RobAssessment(key, tool, f"{why}; not assessable: {extraction.not_extracted(rec)}", items,
-                             None, None, None)
+    items = tuple(
+        RobItem(i, spec.label(i), judgement, LEVEL.get((tool, judgement), NOT_EXTRACTED), given[i]["support"])
+        for i in spec.item_ids
+        if i in given
+        for judgement in [
+            given[i]["judgement"] if full or given[i]["judgement"] not in NO_INFORMATION else NOT_EXTRACTED
+        ]
+    )
+    if not full:  # judgements need the methods section: from less, the tool cannot be applied
+        return RobAssessment(
+            key, tool, f"{why}; not assessable: {extraction.not_extracted(rec)}", items, None, None, None
+        )
     judged = {i.item: i.judgement for i in items}
     result = overall(tool, judged)
     if block.get("overall") in allowed_overall(tool, result):
         result = block["overall"]
-    return RobAssessment(key, tool, why, items, result, block.get("overall_support"),
-                         CROSS_TOOL.get((tool, result)))
+    return RobAssessment(
+        key, tool, why, items, result, block.get("overall_support"), CROSS_TOOL.get((tool, result))
+    )

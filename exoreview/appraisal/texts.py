@@ -23,7 +23,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 PDF_SUFFIXES = frozenset({".pdf"})
 TEXT_KINDS = ("text", "web page", "PDF")
 _HTML_START = (b"<!doctype html", b"<html", b"<?xml")
-MIN_MAIN_WORDS = 3   # a page whose main text is shorter (a menu, a "Home" link) has none
+MIN_MAIN_WORDS = 3  # a page whose main text is shorter (a menu, a "Home" link) has none
 
 
 def kind_of(name: str, raw: bytes) -> str:
@@ -45,11 +45,13 @@ def text_from_bytes(name: str, raw: bytes) -> str:
         return _pdf_text(name, raw)
     text = _decode(name, raw, kind)
     if kind == "web page":
-        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)   # its warnings are not the user's
+        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # its warnings are not the user's
         main = trafilatura.extract(text, include_comments=False, include_tables=True, favor_recall=True)
         if not main or len(main.split()) < MIN_MAIN_WORDS:
-            raise UsageError(f"{name}: no main text found in the page (is it a page of links or a "
-                             "script-built page?); copy the article's text into a .txt file")
+            raise UsageError(
+                f"{name}: no main text found in the page (is it a page of links or a "
+                "script-built page?); copy the article's text into a .txt file"
+            )
         return main
     return text
 
@@ -74,16 +76,18 @@ def _decode(name: str, raw: bytes, kind: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw[:8192]:
-        raise UsageError(f"{name} is a binary file, not text; give a UTF-8 .txt file, a saved web page "
-                         "(.html) or a PDF")
+        raise UsageError(
+            f"{name} is a binary file, not text; give a UTF-8 .txt file, a saved web page (.html) or a PDF"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        if kind == "web page":   # pages are often Windows-1252: a page's bytes all decode as it
+        if kind == "web page":  # pages are often Windows-1252: a page's bytes all decode as it
             return raw.decode("cp1252", errors="replace")
         line = raw[: err.start].count(b"\n") + 1
-        raise UsageError(f"{name}:{line}: not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as "
-                         "UTF-8") from None
+        raise UsageError(
+            f"{name}:{line}: not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
 def _pdf_text(name: str, raw: bytes) -> str:
@@ -91,13 +95,17 @@ def _pdf_text(name: str, raw: bytes) -> str:
     try:
         reader = pypdf.PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
-            raise UsageError(f"{name} is an encrypted PDF; save an unencrypted copy (or copy its text into a "
-                             ".txt file)")
+            raise UsageError(
+                f"{name} is an encrypted PDF; save an unencrypted copy (or copy its text into a .txt file)"
+            )
         text = "\n\n".join(page.extract_text() or "" for page in reader.pages)
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
-        raise UsageError(f"{name} cannot be read as a PDF ({type(err).__name__}); is it damaged? Copy its "
-                         "text into a .txt file") from None
+        raise UsageError(
+            f"{name} cannot be read as a PDF ({type(err).__name__}); is it damaged? Copy its "
+            "text into a .txt file"
+        ) from None
     if not text.strip():
-        raise UsageError(f"{name} holds no text (a scanned PDF?); run it through OCR or copy its text into "
-                         "a .txt file")
+        raise UsageError(
+            f"{name} holds no text (a scanned PDF?); run it through OCR or copy its text into a .txt file"
+        )
     return text

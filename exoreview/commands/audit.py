@@ -10,12 +10,16 @@ from ..core.evidence import load
 from ..core.yamlio import display_path, os_error_line
 from ..errors import UsageError
 
-HELP = ("audit a text: are its references real and on topic, do its claims say what the evidence "
-        "shows, and where does it overreach?")
+HELP = (
+    "audit a text: are its references real and on topic, do its claims say what the evidence "
+    "shows, and where does it overreach?"
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="a text to audit: a UTF-8 .txt file, a saved web page (.html) or a PDF")
+    p.add_argument(
+        "file", metavar="FILE", help="a text to audit: a UTF-8 .txt file, a saved web page (.html) or a PDF"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
 
 

@@ -14,8 +14,9 @@ HELP = "grade claims against the evidence: verdict, certainty and five reasoned 
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("claims", nargs="*", metavar="CLAIM_KEY",
-                   help="keys of evidence/claims/*.yaml (default: every claim)")
+    p.add_argument(
+        "claims", nargs="*", metavar="CLAIM_KEY", help="keys of evidence/claims/*.yaml (default: every claim)"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
 
 

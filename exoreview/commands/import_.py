@@ -13,17 +13,27 @@ from ..core.paths import folder_problems
 from ..core.yamlio import display_path, os_error_line
 from ..errors import EvidenceError, UsageError
 
-HELP = ("import search exports (PubMed MEDLINE, RIS, BibTeX, CSV) into the screening log, "
-        "de-duplicated against each other, earlier imports and the evidence")
+HELP = (
+    "import search exports (PubMed MEDLINE, RIS, BibTeX, CSV) into the screening log, "
+    "de-duplicated against each other, earlier imports and the evidence"
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="search exports (.nbib/.txt, .ris, .bib, .csv)")
-    p.add_argument("--from", dest="fmt", choices=["auto", "medline", "ris", "bibtex", "csv"], default="auto",
-                   help="format of the files (default: told from each file's content and suffix)")
-    p.add_argument("--database", metavar="NAME",
-                   help="the database searched (for the PRISMA diagram); given, it names every record of the files, "
-                        "whatever they say")
+    p.add_argument(
+        "--from",
+        dest="fmt",
+        choices=["auto", "medline", "ris", "bibtex", "csv"],
+        default="auto",
+        help="format of the files (default: told from each file's content and suffix)",
+    )
+    p.add_argument(
+        "--database",
+        metavar="NAME",
+        help="the database searched (for the PRISMA diagram); given, it names every record of the files, "
+        "whatever they say",
+    )
     p.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
     p.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -38,8 +48,9 @@ def run(args: argparse.Namespace) -> int:
     # silently match nothing and import studies already in the evidence as new
     if problems := folder_problems(args.evidence, ["studies"]):
         raise EvidenceError(problems)
-    batch = import_records(args.files, evidence=args.evidence, fmt=args.fmt, database=args.database,
-                           progress=True)
+    batch = import_records(
+        args.files, evidence=args.evidence, fmt=args.fmt, database=args.database, progress=True
+    )
     for problem in batch.problems:
         print(problem, file=sys.stderr)
     path = None if args.dry_run else batch.save()
@@ -60,14 +71,15 @@ def run(args: argparse.Namespace) -> int:
 def _path_problem(file: str) -> str | None:
     """What is wrong with one FILE argument (missing, a folder, unreadable), with the fix; or None."""
 
-
     path = Path(file).expanduser()
     try:
         mode = path.stat().st_mode
     except OSError as err:
         return os_error_line(err)
     if stat.S_ISDIR(mode):
-        return f"{display_path(path)}: is a folder; give the export files in it (.nbib, .txt, .ris, .bib, .csv)"
+        return (
+            f"{display_path(path)}: is a folder; give the export files in it (.nbib, .txt, .ris, .bib, .csv)"
+        )
     if not os.access(path, os.R_OK):
         return f"{display_path(path)}: permission denied; check its permissions (ls -l)"
     return None
@@ -84,8 +96,9 @@ def _text(batch, path, dry_run: bool) -> str:
         lines.append("already in the evidence:")
         lines += [f"  {d.id} → {d.in_evidence}  ({d.evidence_reason})" for d in ine.itertuples()]
     if len(chk := batch.to_check()):
-        lines.append("to check by a person (`exoreview screen duplicate ID --of OTHER` or "
-                     "`--not-duplicate`):")
+        lines.append(
+            "to check by a person (`exoreview screen duplicate ID --of OTHER` or `--not-duplicate`):"
+        )
         lines += [f"  {d.id} ~ {d.check_with}  ({d.check_reason})" for d in chk.itertuples()]
     if dry_run:
         lines.append("dry run: nothing written")

@@ -13,8 +13,19 @@ from ..core.values import neutralized
 
 HELP = "list the studies a filter keeps (the same Filter the notebooks use)"
 
-COLUMNS = ("key", "year", "citation", "cell_source", "vesicle_term", "tier", "species",
-           "n_participants", "n_animals", "condition", "citation_status")
+COLUMNS = (
+    "key",
+    "year",
+    "citation",
+    "cell_source",
+    "vesicle_term",
+    "tier",
+    "species",
+    "n_participants",
+    "n_animals",
+    "condition",
+    "citation_status",
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -41,8 +52,9 @@ def _year(text: str) -> int:
 
 
 def filter_from_args(args: argparse.Namespace):
-    return Filter(**{f.name: getattr(args, f.name) for f in FIELDS
-                     if getattr(args, f.name, None) is not None})
+    return Filter(
+        **{f.name: getattr(args, f.name) for f in FIELDS if getattr(args, f.name, None) is not None}
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,8 +70,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {path} ({len(sub.studies)} studies)", file=sys.stderr)
     if args.format == "json":
         rows = json.loads(table.to_json(orient="records"))
-        print(json.dumps({"filter": spec.describe(), "count": len(rows), "studies": rows}, indent=2,
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {"filter": spec.describe(), "count": len(rows), "studies": rows}, indent=2, ensure_ascii=False
+            )
+        )
     elif args.format == "csv":
         sys.stdout.write(neutralized(table).to_csv(index=False))
     else:

@@ -12,12 +12,25 @@ HELP = "build the meeting report: reports/index.html (self-contained, offline) a
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", metavar="DIR", default="reports",
-                        help="report folder (default: reports/); never inside evidence/")
-    parser.add_argument("--notebooks", metavar="DIR", default="notebooks",
-                        help="notebooks to execute, every *.ipynb in name order (default: notebooks/)")
-    parser.add_argument("--timeout", metavar="SECONDS", type=int, default=300,
-                        help="longest a notebook cell may run (default: 300)")
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default="reports",
+        help="report folder (default: reports/); never inside evidence/",
+    )
+    parser.add_argument(
+        "--notebooks",
+        metavar="DIR",
+        default="notebooks",
+        help="notebooks to execute, every *.ipynb in name order (default: notebooks/)",
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=int,
+        default=300,
+        help="longest a notebook cell may run (default: 300)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -27,9 +40,16 @@ def run(args: argparse.Namespace) -> int:
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
-    result = build(evidence=args.evidence, out=args.out, notebooks=args.notebooks,
-                   timeout=args.timeout, progress=not args.no_progress)
-    print(f"wrote {display_path(result.index)} ({len(result.notebooks)} notebooks, "
-          f"{len(result.figures) // 3} figures in {display_path(result.index.parent / 'figures')})",
-          file=sys.stdout)
+    result = build(
+        evidence=args.evidence,
+        out=args.out,
+        notebooks=args.notebooks,
+        timeout=args.timeout,
+        progress=not args.no_progress,
+    )
+    print(
+        f"wrote {display_path(result.index)} ({len(result.notebooks)} notebooks, "
+        f"{len(result.figures) // 3} figures in {display_path(result.index.parent / 'figures')})",
+        file=sys.stdout,
+    )
     return 0

@@ -9,8 +9,10 @@ import sys
 from ..core.values import neutralized
 from ..core.yamlio import display_path
 
-HELP = ("screen imported records: record decisions by stage, list conflicts, Cohen's kappa, "
-        "write a draft study file for an included record")
+HELP = (
+    "screen imported records: record decisions by stage, list conflicts, Cohen's kappa, "
+    "write a draft study file for an included record"
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -19,14 +21,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     def action(name: str, help_: str) -> argparse.ArgumentParser:
         a = sub.add_parser(name, help=help_, description=help_)
-        a.add_argument("--evidence", metavar="DIR", default=argparse.SUPPRESS,
-                       help="evidence folder (default: ./evidence)")
+        a.add_argument(
+            "--evidence",
+            metavar="DIR",
+            default=argparse.SUPPRESS,
+            help="evidence folder (default: ./evidence)",
+        )
         return a
 
     a = action("list", "records and where each stands (removed, title/abstract, full text)")
     a.add_argument("--stage", help="only records open at this stage (title-abstract/ta, full-text/ft)")
-    a.add_argument("--status", help="only records with this outcome at --stage (pending, conflict, "
-                   "include, exclude, maybe, not-retrieved)")
+    a.add_argument(
+        "--status",
+        help="only records with this outcome at --stage (pending, conflict, "
+        "include, exclude, maybe, not-retrieved)",
+    )
     a.add_argument("--format", choices=["text", "json", "csv"], default="text")
 
     a = action("decide", "record one reviewer's decision on records at a stage")
@@ -68,8 +77,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return {"list": _list, "decide": _decide, "duplicate": _duplicate, "conflicts": _conflicts,
-            "kappa": _kappa, "make-study": _make_study, "reasons": _reasons}[args.action](args)
+    return {
+        "list": _list,
+        "decide": _decide,
+        "duplicate": _duplicate,
+        "conflicts": _conflicts,
+        "kappa": _kappa,
+        "make-study": _make_study,
+        "reasons": _reasons,
+    }[args.action](args)
 
 
 _STATUS_COL = {"title-abstract": "title_abstract", "full-text": "full_text"}
@@ -98,9 +114,12 @@ def _list(args) -> int:
         sys.stdout.write(neutralized(st).to_csv(index=False))
     else:
         for r in st.itertuples(index=False):
-            where = (f"removed: {r.removed} {r.removed_by}" if isinstance(r.removed, str)
-                     else f"ta: {r.title_abstract}" + (f" · ft: {r.full_text}" if isinstance(r.full_text, str)
-                                                        else ""))
+            where = (
+                f"removed: {r.removed} {r.removed_by}"
+                if isinstance(r.removed, str)
+                else f"ta: {r.title_abstract}"
+                + (f" · ft: {r.full_text}" if isinstance(r.full_text, str) else "")
+            )
             check = f" · check with {r.check_with}" if isinstance(r.check_with, str) else ""
             print(f"{r.id}  {str(r.title)[:70]:70}  {where}{check}")
         print(f"{len(st)} records")
@@ -111,9 +130,17 @@ def _decide(args) -> int:
     # the stage's modules load when the command runs: the CLI builds every command's parser at start
     from ..screening.decisions import decide
 
-    log = decide(args.evidence, args.records, stage=args.stage, decision=args.decision,
-                 reviewer=args.reviewer, reason=args.reason, note=args.note, final=args.final,
-                 date=args.date)
+    log = decide(
+        args.evidence,
+        args.records,
+        stage=args.stage,
+        decision=args.decision,
+        reviewer=args.reviewer,
+        reason=args.reason,
+        note=args.note,
+        final=args.final,
+        date=args.date,
+    )
     _report(log, args.records, args.stage)
     return 0
 
@@ -123,8 +150,17 @@ def _duplicate(args) -> int:
     from ..screening.decisions import decide
 
     decision = "not-duplicate" if args.not_duplicate else "duplicate"
-    log = decide(args.evidence, args.records, stage="duplicates", decision=decision, of=args.of,
-                 reviewer=args.reviewer, note=args.note, final=args.final, date=args.date)
+    log = decide(
+        args.evidence,
+        args.records,
+        stage="duplicates",
+        decision=decision,
+        of=args.of,
+        reviewer=args.reviewer,
+        note=args.note,
+        final=args.final,
+        date=args.date,
+    )
     _report(log, args.records, "duplicates")
     return 0
 
@@ -137,8 +173,11 @@ def _report(log, records, stage) -> None:
     col = _STATUS_COL.get(stage_name(stage))
     for rid in records:
         r = st.loc[rid]
-        now = (f"removed: {r['removed']} {r['removed_by']}" if isinstance(r["removed"], str)
-               else f"{stage_name(stage)}: {r[col] if col else 'screened'}")
+        now = (
+            f"removed: {r['removed']} {r['removed_by']}"
+            if isinstance(r["removed"], str)
+            else f"{stage_name(stage)}: {r[col] if col else 'screened'}"
+        )
         print(f"{rid}: recorded; now {now}")
 
 
@@ -151,8 +190,9 @@ def _conflicts(args) -> int:
         print(json.dumps(json.loads(c.to_json(orient="records")), indent=2, ensure_ascii=False))
     else:
         for (rid, stage), g in c.groupby(["record", "stage"], sort=False):
-            votes = "; ".join(f"{v.reviewer}: {v.decision}" + (f" ({v.reason})" if v.reason else "")
-                              for v in g.itertuples())
+            votes = "; ".join(
+                f"{v.reviewer}: {v.decision}" + (f" ({v.reason})" if v.reason else "") for v in g.itertuples()
+            )
             print(f"{rid} {stage}: {votes}")
         n = c[["record", "stage"]].drop_duplicates().shape[0]
         print(f"{n} conflict{'s' if n != 1 else ''} to resolve (`exoreview screen decide ... --final`)")
@@ -165,10 +205,23 @@ def _kappa(args) -> int:
 
     ag = read_log(args.evidence).agreement(args.stage, tuple(args.reviewers) if args.reviewers else None)
     if args.format == "json":
-        print(json.dumps({"stage": ag.stage, "reviewers": list(ag.reviewers), "n": ag.n,
-                          "observed_agreement": ag.observed, "kappa": ag.kappa, "ci95": [ag.low, ag.high],
-                          "table": {str(k): {str(kk): int(vv) for kk, vv in v.items()}
-                                    for k, v in ag.table.to_dict(orient="index").items()}}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "stage": ag.stage,
+                    "reviewers": list(ag.reviewers),
+                    "n": ag.n,
+                    "observed_agreement": ag.observed,
+                    "kappa": ag.kappa,
+                    "ci95": [ag.low, ag.high],
+                    "table": {
+                        str(k): {str(kk): int(vv) for kk, vv in v.items()}
+                        for k, v in ag.table.to_dict(orient="index").items()
+                    },
+                },
+                indent=2,
+            )
+        )
     else:
         print(ag.table.to_string())
         print(ag.describe())
@@ -180,8 +233,10 @@ def _make_study(args) -> int:
     from ..screening.drafts import make_study
 
     path = make_study(args.evidence, args.record, key=args.key)
-    print(f"wrote {display_path(path)}: a draft; fill verified_at, confidence, publication_status and "
-          "the coded terms from the article, then run `exoreview validate`")
+    print(
+        f"wrote {display_path(path)}: a draft; fill verified_at, confidence, publication_status and "
+        "the coded terms from the article, then run `exoreview validate`"
+    )
     return 0
 
 

@@ -19,11 +19,26 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     report = validate(args.dir or args.evidence)
     if args.format == "json":
-        print(json.dumps({"valid": report.ok, "counts": report.counts,
-                          "incomplete_citations": report.incomplete,
-                          "problems": [{"path": p.path, "line": p.line, "field": p.field,
-                                        "code": p.code, "message": p.message}
-                                       for p in report.problems]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "valid": report.ok,
+                    "counts": report.counts,
+                    "incomplete_citations": report.incomplete,
+                    "problems": [
+                        {
+                            "path": p.path,
+                            "line": p.line,
+                            "field": p.field,
+                            "code": p.code,
+                            "message": p.message,
+                        }
+                        for p in report.problems
+                    ],
+                },
+                indent=2,
+            )
+        )
         return 0 if report.ok else 1
     for problem in report.problems:
         print(problem, file=sys.stderr)

@@ -32,7 +32,17 @@ import pandas as pd
 from .paths import RECORD_FOLDERS, SCHEMA, VOCABULARY, YAML_SUFFIXES
 
 FORMAT = "3"
-TABLES = ("studies", "outcomes", "arms", "models", "tags", "mechanisms", "regulatory", "claims", "claim_links")
+TABLES = (
+    "studies",
+    "outcomes",
+    "arms",
+    "models",
+    "tags",
+    "mechanisms",
+    "regulatory",
+    "claims",
+    "claim_links",
+)
 RECORDS = ("records", "regulatory_records", "claim_records")
 KEEP = 2  # fingerprints kept per evidence folder
 
@@ -72,8 +82,14 @@ def fingerprint(root: Path) -> str:
         h.update(f"{folder}\n".encode())
         # one scandir a folder, no Path a file: this is most of a warm load at thousands of studies
         with os.scandir(path) as found:
-            entries = sorted((e for e in found if os.path.splitext(e.name)[1] in YAML_SUFFIXES
-                              and not e.name.startswith(".")), key=lambda e: e.name)
+            entries = sorted(
+                (
+                    e
+                    for e in found
+                    if os.path.splitext(e.name)[1] in YAML_SUFFIXES and not e.name.startswith(".")
+                ),
+                key=lambda e: e.name,
+            )
         for entry in entries:
             _stat_into(h, entry.name, entry.stat)
     return h.hexdigest()
@@ -116,7 +132,9 @@ class LazyRecords(Mapping):
 
     def restricted(self, keys: set[str]) -> LazyRecords:
         if self._data is not None:
-            return LazyRecords(self._path, frozenset(keys), {k: v for k, v in self._data.items() if k in keys})
+            return LazyRecords(
+                self._path, frozenset(keys), {k: v for k, v in self._data.items() if k in keys}
+            )
         base = frozenset(keys) if self._keys is None else self._keys & frozenset(keys)
         return LazyRecords(self._path, base)
 
@@ -151,8 +169,9 @@ def read(root: Path) -> tuple[dict[str, pd.DataFrame], dict[str, LazyRecords], d
                 if dtype == "category":
                     cats = df[col].cat.categories
                     if str(cats.dtype) != "string":
-                        df[col] = pd.Categorical.from_codes(df[col].cat.codes,
-                                                            categories=pd.Index(cats, dtype="string"))
+                        df[col] = pd.Categorical.from_codes(
+                            df[col].cat.codes, categories=pd.Index(cats, dtype="string")
+                        )
                 elif str(df[col].dtype) != dtype:
                     df[col] = df[col].astype(dtype)
     except Exception:  # noqa: BLE001 - a damaged cache is never fatal: the files are read instead
@@ -162,8 +181,9 @@ def read(root: Path) -> tuple[dict[str, pd.DataFrame], dict[str, LazyRecords], d
     return tables, records, meta["vocabulary"]
 
 
-def write(root: Path, tables: Mapping[str, pd.DataFrame], records: Mapping[str, Mapping[str, Any]],
-          vocabulary: dict) -> None:
+def write(
+    root: Path, tables: Mapping[str, pd.DataFrame], records: Mapping[str, Mapping[str, Any]], vocabulary: dict
+) -> None:
     """Store what ``load`` built; a cache that cannot be written (read-only disk) is skipped."""
     place = _place(root)
     if place is None:
@@ -188,7 +208,10 @@ def write(root: Path, tables: Mapping[str, pd.DataFrame], records: Mapping[str, 
     except (OSError, ValueError, TypeError):  # a read-only or full disk, a table Arrow cannot hold,
         shutil.rmtree(tmp, ignore_errors=True)  # or another process finished the same fingerprint
         return
-    old = sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != fp),
-                 key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in old[KEEP - 1:]:
+    old = sorted(
+        (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != fp),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in old[KEEP - 1 :]:
         shutil.rmtree(stale, ignore_errors=True)

@@ -18,20 +18,53 @@ import pandas as pd
 
 from .vocab import Vocabulary
 
-ASSERTS = ("benefit", "mechanism", "safety", "no-harm", "approval", "superiority", "durability", "onset", "dose")
+ASSERTS = (
+    "benefit",
+    "mechanism",
+    "safety",
+    "no-harm",
+    "approval",
+    "superiority",
+    "durability",
+    "onset",
+    "dose",
+)
 SCOPE_FACETS: tuple[tuple[str, str], ...] = (  # scope field → vocabulary facet
-    ("condition", "condition"), ("species", "species"), ("cell_source", "cell_source"),
-    ("vesicle_term", "vesicle_term"), ("outcome", "outcome"), ("route", "route"),
+    ("condition", "condition"),
+    ("species", "species"),
+    ("cell_source", "cell_source"),
+    ("vesicle_term", "vesicle_term"),
+    ("outcome", "outcome"),
+    ("route", "route"),
 )
 
 CLAIM_DTYPES = {
-    "key": "string", "statement": "string", "asserts": "category", "condition": "string",
-    "population": "string", "species": "string", "cell_source": "string", "vesicle_term": "string",
-    "outcome": "string", "route": "string", "comparator": "string", "min_follow_up_weeks": "Float64",
-    "n_cites": "Int64", "made_in": "string", "quote": "string", "notes": "string", "file": "string",
+    "key": "string",
+    "statement": "string",
+    "asserts": "category",
+    "condition": "string",
+    "population": "string",
+    "species": "string",
+    "cell_source": "string",
+    "vesicle_term": "string",
+    "outcome": "string",
+    "route": "string",
+    "comparator": "string",
+    "min_follow_up_weeks": "Float64",
+    "n_cites": "Int64",
+    "made_in": "string",
+    "quote": "string",
+    "notes": "string",
+    "file": "string",
 }
-LINK_DTYPES = {"claim": "string", "index": "Int64", "study": "string", "role": "string",
-               "reference": "string", "note": "string"}
+LINK_DTYPES = {
+    "claim": "string",
+    "index": "Int64",
+    "study": "string",
+    "role": "string",
+    "reference": "string",
+    "note": "string",
+}
 
 
 @dataclass(frozen=True)
@@ -59,13 +92,13 @@ class Claim:
     route: tuple[str, ...] = ()
     comparator: str | None = None
     min_follow_up_weeks: float | None = None
-    onset_weeks: float | None = None      # onset claims: results said to show within this many weeks
-    dose_particles: float | None = None   # dose claims: the particle number said to be enough
-    dose_sessions: float | None = None    # dose claims: the number of sessions said to be enough or needed
-    unmeasured: tuple[str, ...] = ()      # mechanism claims: what no outcome of the vocabulary records
-    regulator: str | None = None          # approval claims: the regulator named (FDA, TGA, ...)
-    registration: bool = False            # only a facility's registration is claimed, not a product's approval
-    restriction: bool = False             # a regulator's ban or warning letter is claimed, not an approval
+    onset_weeks: float | None = None  # onset claims: results said to show within this many weeks
+    dose_particles: float | None = None  # dose claims: the particle number said to be enough
+    dose_sessions: float | None = None  # dose claims: the number of sessions said to be enough or needed
+    unmeasured: tuple[str, ...] = ()  # mechanism claims: what no outcome of the vocabulary records
+    regulator: str | None = None  # approval claims: the regulator named (FDA, TGA, ...)
+    registration: bool = False  # only a facility's registration is claimed, not a product's approval
+    restriction: bool = False  # a regulator's ban or warning letter is claimed, not an approval
     cites: tuple[Cite, ...] = ()
     made_in: Mapping[str, Any] = field(default_factory=dict)
     notes: str | None = None
@@ -77,8 +110,9 @@ class Claim:
         for name, _ in SCOPE_FACETS:
             val = getattr(self, name)
             object.__setattr__(self, name, (val,) if isinstance(val, str) else tuple(val or ()))
-        object.__setattr__(self, "cites", tuple(c if isinstance(c, Cite) else Cite(**c)
-                                                for c in self.cites or ()))
+        object.__setattr__(
+            self, "cites", tuple(c if isinstance(c, Cite) else Cite(**c) for c in self.cites or ())
+        )
 
     @property
     def about_people(self) -> bool:
@@ -90,15 +124,23 @@ class Claim:
         """A Claim from a validated claim record (as in ``Evidence.claim_records``)."""
         scope = rec.get("scope") or {}
         return cls(
-            key=rec["key"], statement=rec["statement"], asserts=rec.get("asserts") or "benefit",
+            key=rec["key"],
+            statement=rec["statement"],
+            asserts=rec.get("asserts") or "benefit",
             **{name: tuple(scope.get(name) or ()) for name, _ in SCOPE_FACETS},
-            population=scope.get("population"), comparator=scope.get("comparator"),
-            min_follow_up_weeks=scope.get("min_follow_up_weeks"), onset_weeks=scope.get("onset_weeks"),
-            dose_particles=scope.get("dose_particles"), dose_sessions=scope.get("dose_sessions"),
+            population=scope.get("population"),
+            comparator=scope.get("comparator"),
+            min_follow_up_weeks=scope.get("min_follow_up_weeks"),
+            onset_weeks=scope.get("onset_weeks"),
+            dose_particles=scope.get("dose_particles"),
+            dose_sessions=scope.get("dose_sessions"),
             regulator=scope.get("regulator"),
-            cites=tuple(Cite(c.get("reference"), c.get("study"), c.get("note"))
-                        for c in rec.get("cites") or []),
-            made_in=dict(rec.get("made_in") or {}), notes=rec.get("notes"))
+            cites=tuple(
+                Cite(c.get("reference"), c.get("study"), c.get("note")) for c in rec.get("cites") or []
+            ),
+            made_in=dict(rec.get("made_in") or {}),
+            notes=rec.get("notes"),
+        )
 
     def describe(self, vocab: Vocabulary | None = None) -> str:
         """Short scope line: 'ADSC · exosomes · male pattern hair loss · human · hair density'."""
@@ -124,8 +166,9 @@ class Claim:
         return " · ".join(parts) or "any scope"
 
 
-def claim_frames(claims: Mapping[str, Mapping[str, Any]],
-                 vocab: Vocabulary) -> tuple[pd.DataFrame, pd.DataFrame]:
+def claim_frames(
+    claims: Mapping[str, Mapping[str, Any]], vocab: Vocabulary
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, links = [], []
     for key, rec in sorted(claims.items()):
         scope = rec.get("scope") or {}
@@ -134,18 +177,33 @@ def claim_frames(claims: Mapping[str, Mapping[str, Any]],
         def labels(name: str, facet: str, scope=scope) -> str:
             return " · ".join(vocab[facet].label(t) for t in scope.get(name) or [])
 
-        rows.append({
-            "key": key, "statement": rec.get("statement"), "asserts": rec.get("asserts") or "benefit",
-            **{name: labels(name, facet) for name, facet in SCOPE_FACETS},
-            "population": scope.get("population"), "comparator": scope.get("comparator"),
-            "min_follow_up_weeks": scope.get("min_follow_up_weeks"),
-            "n_cites": len(rec.get("cites") or []),
-            "made_in": made.get("url") or made.get("source"), "quote": made.get("quote"),
-            "notes": rec.get("notes"), "file": rec.get("_file"),
-        })
+        rows.append(
+            {
+                "key": key,
+                "statement": rec.get("statement"),
+                "asserts": rec.get("asserts") or "benefit",
+                **{name: labels(name, facet) for name, facet in SCOPE_FACETS},
+                "population": scope.get("population"),
+                "comparator": scope.get("comparator"),
+                "min_follow_up_weeks": scope.get("min_follow_up_weeks"),
+                "n_cites": len(rec.get("cites") or []),
+                "made_in": made.get("url") or made.get("source"),
+                "quote": made.get("quote"),
+                "notes": rec.get("notes"),
+                "file": rec.get("_file"),
+            }
+        )
         for i, c in enumerate(rec.get("cites") or []):
-            links.append({"claim": key, "index": i, "study": c.get("study"),
-                          "role": "cited", "reference": c.get("reference"), "note": c.get("note")})
+            links.append(
+                {
+                    "claim": key,
+                    "index": i,
+                    "study": c.get("study"),
+                    "role": "cited",
+                    "reference": c.get("reference"),
+                    "note": c.get("note"),
+                }
+            )
     claims_df = _typed(rows, CLAIM_DTYPES)
     links_df = _typed(links, LINK_DTYPES)
     return claims_df, links_df
@@ -154,6 +212,7 @@ def claim_frames(claims: Mapping[str, Mapping[str, Any]],
 def _typed(rows: list[dict], dtypes: Mapping[str, str]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(dtypes))
     for col, dtype in dtypes.items():
-        df[col] = (df[col].astype("string").astype("category") if dtype == "category"
-                   else df[col].astype(dtype))
+        df[col] = (
+            df[col].astype("string").astype("category") if dtype == "category" else df[col].astype(dtype)
+        )
     return df

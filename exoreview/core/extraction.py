@@ -22,10 +22,16 @@ NOT_REPORTED = "not reported by the study"
 
 # not_reported entry → the fields of the record it covers (a fact may span several fields)
 FACT_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "n_participants": ("n_participants",), "n_animals": ("n_animals",), "dose": ("dose",),
-    "route": ("route",), "comparator": ("comparator",), "follow_up": ("follow_up", "follow_up_weeks"),
-    "funding_coi": ("funding_coi", "industry_funded"), "adverse_events": ("adverse_events",),
-    "isolation": ("isolation",), "characterization": ("characterization",),
+    "n_participants": ("n_participants",),
+    "n_animals": ("n_animals",),
+    "dose": ("dose",),
+    "route": ("route",),
+    "comparator": ("comparator",),
+    "follow_up": ("follow_up", "follow_up_weeks"),
+    "funding_coi": ("funding_coi", "industry_funded"),
+    "adverse_events": ("adverse_events",),
+    "isolation": ("isolation",),
+    "characterization": ("characterization",),
 }
 
 
@@ -44,8 +50,9 @@ def fact_status(rec: Mapping[str, Any], fact: str) -> str:
     (a key of FACT_FIELDS)."""
     if any(rec.get(f) not in (None, [], "") for f in FACT_FIELDS[fact]):
         return REPORTED
-    if fact in (rec.get("not_reported") or ()) or (fact == "n_animals" and "n_participants" in
-                                                      (rec.get("not_reported") or ())):
+    if fact in (rec.get("not_reported") or ()) or (
+        fact == "n_animals" and "n_participants" in (rec.get("not_reported") or ())
+    ):
         return NOT_REPORTED
     return not_extracted(rec)
 

@@ -22,38 +22,70 @@ from .vocab import Vocabulary
 
 @dataclass(frozen=True)
 class FilterField:
-    name: str          # attribute of Filter
-    kind: str          # terms | level | year | text | flag
+    name: str  # attribute of Filter
+    kind: str  # terms | level | year | text | flag
     facet: str | None  # vocabulary facet for terms/level
-    flag: str          # CLI option
+    flag: str  # CLI option
     help: str
 
 
 FIELDS: tuple[FilterField, ...] = (
-    FilterField("cell_sources", "terms", "cell_source", "--cell-source",
-                "cell source (MSC includes ADSC, BM-MSC, ...); repeat for several"),
+    FilterField(
+        "cell_sources",
+        "terms",
+        "cell_source",
+        "--cell-source",
+        "cell source (MSC includes ADSC, BM-MSC, ...); repeat for several",
+    ),
     FilterField("vesicle_terms", "terms", "vesicle_term", "--vesicle", "vesicle term (exosome, EV, ...)"),
     FilterField("designs", "terms", "design", "--design", "study design (animal, case series, ...)"),
-    FilterField("min_design", "level", "design", "--min-design",
-                "keep studies whose best design is at least this strong"),
+    FilterField(
+        "min_design",
+        "level",
+        "design",
+        "--min-design",
+        "keep studies whose best design is at least this strong",
+    ),
     FilterField("species", "terms", "species", "--species", "species (human, mouse, ...)"),
     FilterField("models", "terms", "model", "--model", "experimental model (clinical, androgen model, ...)"),
-    FilterField("conditions", "terms", "condition", "--condition",
-                "condition (AGA includes MPHL and FPHL)"),
-    FilterField("outcomes", "terms", "outcome", "--outcome",
-                "outcome or outcome group (clinical, hair-cycle, hair density, ...)"),
+    FilterField("conditions", "terms", "condition", "--condition", "condition (AGA includes MPHL and FPHL)"),
+    FilterField(
+        "outcomes",
+        "terms",
+        "outcome",
+        "--outcome",
+        "outcome or outcome group (clinical, hair-cycle, hair density, ...)",
+    ),
     FilterField("year_from", "year", None, "--year-from", "first publication year"),
     FilterField("year_to", "year", None, "--year-to", "last publication year"),
     FilterField("text", "text", None, "--text", "words in title, authors, notes or source text"),
-    FilterField("include_conditioned_medium", "flag", None, "--no-conditioned-medium",
-                "leave out conditioned-medium / secretome studies (no isolated vesicles)"),
-    FilterField("include_registry", "flag", None, "--no-registry",
-                "leave out registered trials and protocols without results"),
+    FilterField(
+        "include_conditioned_medium",
+        "flag",
+        None,
+        "--no-conditioned-medium",
+        "leave out conditioned-medium / secretome studies (no isolated vesicles)",
+    ),
+    FilterField(
+        "include_registry",
+        "flag",
+        None,
+        "--no-registry",
+        "leave out registered trials and protocols without results",
+    ),
     FilterField("include_reviews", "flag", None, "--no-reviews", "leave out reviews"),
 )
 TERM_FIELDS = tuple(f for f in FIELDS if f.kind == "terms")
-_TEXT_COLUMNS = ("title", "authors", "journal", "notes", "cell_source_text", "vesicle_term_text",
-                 "outcome_summary", "key")
+_TEXT_COLUMNS = (
+    "title",
+    "authors",
+    "journal",
+    "notes",
+    "cell_source_text",
+    "vesicle_term_text",
+    "outcome_summary",
+    "key",
+)
 
 
 @dataclass(frozen=True)
@@ -102,21 +134,42 @@ class Filter:
             for v in vals:
                 key = vocabulary[f.facet].resolve(v)
                 if key is None:
-                    problems.append(Problem("", None, f.flag.lstrip("-"),
-                                            vocabulary[f.facet].unknown_message(v), "unknown-term"))
+                    problems.append(
+                        Problem(
+                            "",
+                            None,
+                            f.flag.lstrip("-"),
+                            vocabulary[f.facet].unknown_message(v),
+                            "unknown-term",
+                        )
+                    )
                 elif key not in out:
                     out.append(key)
             if f.kind == "level" and out:
                 if vocabulary["design"].terms[out[0]].get("level") is None:
-                    problems.append(Problem("", None, f.flag.lstrip("-"),
-                                            f"'{out[0]}' has no evidence level; choose a ranked design",
-                                            "no-level"))
+                    problems.append(
+                        Problem(
+                            "",
+                            None,
+                            f.flag.lstrip("-"),
+                            f"'{out[0]}' has no evidence level; choose a ranked design",
+                            "no-level",
+                        )
+                    )
                 changes[f.name] = out[0]
             elif f.kind == "terms":
                 changes[f.name] = tuple(out)
         if self.year_from and self.year_to and self.year_from > self.year_to:
-            problems.append(Problem("", None, "year", f"year range {self.year_from}–{self.year_to} is "
-                                    "empty; the first year must not be after the last", "bad-range"))
+            problems.append(
+                Problem(
+                    "",
+                    None,
+                    "year",
+                    f"year range {self.year_from}–{self.year_to} is "
+                    "empty; the first year must not be after the last",
+                    "bad-range",
+                )
+            )
         if problems:
             raise VocabularyError(problems)
         return replace(self, **changes)
@@ -179,8 +232,11 @@ class Filter:
                 parts.append(f"{val} or stronger")
             elif f.name == "year_from" and (self.year_from or self.year_to):
                 if self.year_from and self.year_to:
-                    parts.append(f"{self.year_from}–{self.year_to}" if self.year_from != self.year_to
-                                 else str(self.year_from))
+                    parts.append(
+                        f"{self.year_from}–{self.year_to}"
+                        if self.year_from != self.year_to
+                        else str(self.year_from)
+                    )
                 elif self.year_from:
                     parts.append(f"{self.year_from} onwards")
                 else:
@@ -188,9 +244,13 @@ class Filter:
             elif f.kind == "text" and val:
                 parts.append(f"“{val}”")
             elif f.kind == "flag" and val is False:
-                parts.append({"include_conditioned_medium": "no conditioned medium",
-                              "include_registry": "no registry records",
-                              "include_reviews": "no reviews"}[f.name])
+                parts.append(
+                    {
+                        "include_conditioned_medium": "no conditioned medium",
+                        "include_registry": "no registry records",
+                        "include_reviews": "no reviews",
+                    }[f.name]
+                )
         return " · ".join(parts) or "all studies"
 
     def slug(self, max_len: int = 80) -> str:
@@ -202,8 +262,11 @@ class Filter:
     def to_dict(self) -> dict[str, Any]:
         """Only the options that differ from the default (for JSON and file names)."""
         default = Filter()
-        return {f.name: (list(v) if isinstance(v, tuple) else v)
-                for f in fields(self) if (v := getattr(self, f.name)) != getattr(default, f.name)}
+        return {
+            f.name: (list(v) if isinstance(v, tuple) else v)
+            for f in fields(self)
+            if (v := getattr(self, f.name)) != getattr(default, f.name)
+        }
 
 
 def apply(evidence: Evidence, spec: Filter | None = None, **options: Any) -> Evidence:

@@ -25,9 +25,16 @@ TIERS: tuple[tuple[str, str], ...] = (
     ("narrative review", "narrative review (not evidence)"),
 )
 TIER_NAMES: tuple[str, ...] = tuple(t for t, _ in TIERS)
-TIER_BY_LEVEL: Mapping[int, str] = {1: "systematic review", 2: "randomized trial",
-                                    3: "controlled study", 4: "uncontrolled human", 5: "case report",
-                                    6: "animal", 7: "ex vivo", 8: "in vitro"}
+TIER_BY_LEVEL: Mapping[int, str] = {
+    1: "systematic review",
+    2: "randomized trial",
+    3: "controlled study",
+    4: "uncontrolled human",
+    5: "case report",
+    6: "animal",
+    7: "ex vivo",
+    8: "in vitro",
+}
 
 
 def tier(design_level: int | None, has_results: bool) -> str:
@@ -48,12 +55,20 @@ class CitationRule:
 
 # Citation status of a study record: the first row that fires decides.
 CITATION_RULES: tuple[CitationRule, ...] = (
-    CitationRule("incomplete", "no DOI, PMID or trial registration number was seen",
-                 lambda rec: not (rec.get("doi") or rec.get("pmid") or rec.get("registry_id"))),
-    CitationRule("partial", "identifier seen, but some fields were inferred (confidence below high), or "
-                 "authors or year were not seen",
-                 lambda rec: rec.get("confidence") != "high" or not rec.get("authors") or rec.get("year") is None),
-    CitationRule("complete", "identifier seen and every filled field seen on the verified pages", lambda rec: True),
+    CitationRule(
+        "incomplete",
+        "no DOI, PMID or trial registration number was seen",
+        lambda rec: not (rec.get("doi") or rec.get("pmid") or rec.get("registry_id")),
+    ),
+    CitationRule(
+        "partial",
+        "identifier seen, but some fields were inferred (confidence below high), or "
+        "authors or year were not seen",
+        lambda rec: rec.get("confidence") != "high" or not rec.get("authors") or rec.get("year") is None,
+    ),
+    CitationRule(
+        "complete", "identifier seen and every filled field seen on the verified pages", lambda rec: True
+    ),
 )
 
 

@@ -18,12 +18,15 @@ from pathlib import Path
 from ..errors import Problem, UsageError
 from .yamlio import describe_os_error, display_path, list_folder
 
-EVIDENCE_ENV = "EXOREVIEW_EVIDENCE"   # the evidence folder when none is given
+EVIDENCE_ENV = "EXOREVIEW_EVIDENCE"  # the evidence folder when none is given
 VOCABULARY = "vocabulary.yaml"
 SCHEMA = "schema.yaml"
 # folder → schema section; a folder without a schema section is not read
-RECORD_FOLDERS: tuple[tuple[str, str], ...] = (("studies", "study"), ("regulatory", "regulatory"),
-                                               ("claims", "claim"))
+RECORD_FOLDERS: tuple[tuple[str, str], ...] = (
+    ("studies", "study"),
+    ("regulatory", "regulatory"),
+    ("claims", "claim"),
+)
 SOURCES = "sources"
 SCREENING = "screening"
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -54,8 +57,9 @@ def yaml_files(folder: Path, problems: list[Problem]) -> list[Path]:
     """The YAML files of `folder` (none when it is missing); a folder that is a file or cannot be
     read is a problem, never silently empty."""
     names = list_folder(folder, problems, must_be=f"{folder.name}/ must be a folder of .yaml files")
-    return sorted(folder / n for n in names or ()
-                  if Path(n).suffix in YAML_SUFFIXES and not n.startswith("."))
+    return sorted(
+        folder / n for n in names or () if Path(n).suffix in YAML_SUFFIXES and not n.startswith(".")
+    )
 
 
 def folder_problem(root: str | os.PathLike) -> Problem | None:
@@ -67,22 +71,38 @@ def folder_problem(root: str | os.PathLike) -> Problem | None:
         with os.scandir(root) as entries:
             names = {e.name for e in entries}
     except FileNotFoundError:
-        return Problem(shown, None, "", "no such evidence folder; pass --evidence DIR (the folder "
-                       "holding vocabulary.yaml)", "no-folder")
+        return Problem(
+            shown,
+            None,
+            "",
+            "no such evidence folder; pass --evidence DIR (the folder holding vocabulary.yaml)",
+            "no-folder",
+        )
     except NotADirectoryError:
-        return Problem(shown, None, "", "is a file, not an evidence folder; pass --evidence DIR (the "
-                       "folder holding vocabulary.yaml)", "not-a-folder")
+        return Problem(
+            shown,
+            None,
+            "",
+            "is a file, not an evidence folder; pass --evidence DIR (the folder holding vocabulary.yaml)",
+            "not-a-folder",
+        )
     except OSError as err:
         what, fix = describe_os_error(err)
         return Problem(shown, None, "", f"cannot read the evidence folder: {what}; {fix}", "unreadable")
     if VOCABULARY not in names:
-        return Problem(shown, None, "", "is not an evidence folder (no vocabulary.yaml); pass "
-                       "--evidence DIR", "not-evidence")
+        return Problem(
+            shown,
+            None,
+            "",
+            "is not an evidence folder (no vocabulary.yaml); pass --evidence DIR",
+            "not-evidence",
+        )
     return None
 
 
-def folder_problems(root: str | os.PathLike,
-                    folders: Iterable[str] = tuple(f for f, _kind in RECORD_FOLDERS)) -> list[Problem]:
+def folder_problems(
+    root: str | os.PathLike, folders: Iterable[str] = tuple(f for f, _kind in RECORD_FOLDERS)
+) -> list[Problem]:
     """Problems with the record folders of `root` (default studies/, regulatory/, claims/): a
     file where a folder must be, or a folder or file that cannot be read (for readers that skip
     what they cannot read, e.g. the de-duplication index). Missing folders are fine."""
@@ -94,8 +114,11 @@ def folder_problems(root: str | os.PathLike,
                     pass
             except OSError as err:
                 what, fix = describe_os_error(err)
-                problems.append(Problem(display_path(path), None, "", f"cannot read the file: {what}; "
-                                        f"{fix}", "unreadable"))
+                problems.append(
+                    Problem(
+                        display_path(path), None, "", f"cannot read the file: {what}; {fix}", "unreadable"
+                    )
+                )
     return problems
 
 
@@ -105,6 +128,8 @@ def require_folder(root: str | os.PathLike) -> Path:
     if problem is None:
         return Path(root)
     if problem.code == "no-folder":
-        raise UsageError(f"{problem.path} is not an evidence folder: no such folder; pass --evidence "
-                         "DIR (the folder holding vocabulary.yaml)")
+        raise UsageError(
+            f"{problem.path} is not an evidence folder: no such folder; pass --evidence "
+            "DIR (the folder holding vocabulary.yaml)"
+        )
     raise UsageError(str(problem))

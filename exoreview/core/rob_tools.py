@@ -25,9 +25,9 @@ JBI_UNCLEAR_SHARE = 0.5
 class OverallRule:
     """One row of a tool's overall algorithm."""
 
-    result: str                                   # the overall judgement, in the tool's words
-    when: str                                     # the condition in words (docs, notebook 04)
-    fires: Callable[[Sequence[str]], bool]        # item judgements → does this row decide
+    result: str  # the overall judgement, in the tool's words
+    when: str  # the condition in words (docs, notebook 04)
+    fires: Callable[[Sequence[str]], bool]  # item judgements → does this row decide
 
 
 def _applicable(j: Sequence[str]) -> list[str]:
@@ -40,9 +40,12 @@ def _share(j: Sequence[str], value: str) -> float:
 
 
 ROB2_RULES: tuple[OverallRule, ...] = (
-    OverallRule("high", "if any domain is high (or, set by the reviewer with `overall: high` and "
-                "`overall_support`, if some concerns in several domains substantially lower confidence)",
-                lambda j: "high" in j),
+    OverallRule(
+        "high",
+        "if any domain is high (or, set by the reviewer with `overall: high` and "
+        "`overall_support`, if some concerns in several domains substantially lower confidence)",
+        lambda j: "high" in j,
+    ),
     OverallRule("low", "if every domain is low", lambda j: bool(j) and all(x == "low" for x in j)),
     OverallRule("some concerns", "otherwise", lambda j: True),
 )
@@ -54,16 +57,29 @@ ROBINS_I_RULES: tuple[OverallRule, ...] = (  # every one of the seven domains is
     OverallRule("low", "if every domain is low", lambda j: True),
 )
 JBI_RULES: tuple[OverallRule, ...] = (  # JBI gives no scoring rule: the convention used here
-    OverallRule("unclear", "if half or more of the applicable questions are unclear (JBI gives no scoring "
-                "rule; this is the convention used here)",
-                lambda j: not _applicable(j) or _share(j, "unclear") >= JBI_UNCLEAR_SHARE),
-    *(OverallRule(label, f"if at least {cut:.0%} of the applicable questions are yes",
-                  lambda j, cut=cut: _share(j, "yes") >= cut - 1e-9) for cut, label in JBI_THRESHOLDS[:-1]),
+    OverallRule(
+        "unclear",
+        "if half or more of the applicable questions are unclear (JBI gives no scoring "
+        "rule; this is the convention used here)",
+        lambda j: not _applicable(j) or _share(j, "unclear") >= JBI_UNCLEAR_SHARE,
+    ),
+    *(
+        OverallRule(
+            label,
+            f"if at least {cut:.0%} of the applicable questions are yes",
+            lambda j, cut=cut: _share(j, "yes") >= cut - 1e-9,
+        )
+        for cut, label in JBI_THRESHOLDS[:-1]
+    ),
     OverallRule(JBI_THRESHOLDS[-1][1], "otherwise", lambda j: True),
 )
 SYRCLE_RULES: tuple[OverallRule, ...] = (  # SYRCLE advises against a summary: Cochrane's original convention
-    OverallRule("high", "if any item is no (high risk; SYRCLE advises against a summary score, this is "
-                "the convention of Cochrane's original tool)", lambda j: "no" in j),
+    OverallRule(
+        "high",
+        "if any item is no (high risk; SYRCLE advises against a summary score, this is "
+        "the convention of Cochrane's original tool)",
+        lambda j: "no" in j,
+    ),
     OverallRule("low", "if every item is yes (low risk)", lambda j: bool(j) and all(x == "yes" for x in j)),
     OverallRule("unclear", "otherwise", lambda j: True),
 )
@@ -73,9 +89,9 @@ SYRCLE_RULES: tuple[OverallRule, ...] = (  # SYRCLE advises against a summary: C
 class Tool:
     name: str
     reference: str
-    items: tuple[tuple[str, str], ...]      # (item id, the tool's wording)
-    scale: tuple[str, ...]                  # judgements allowed, the tool's own words
-    overall_scale: tuple[str, ...]          # overall judgements, best first
+    items: tuple[tuple[str, str], ...]  # (item id, the tool's wording)
+    scale: tuple[str, ...]  # judgements allowed, the tool's own words
+    overall_scale: tuple[str, ...]  # overall judgements, best first
     overall_rules: tuple[OverallRule, ...]  # the algorithm: the first rule that fires decides
 
     @property
@@ -91,90 +107,131 @@ class Tool:
         return dict(self.items)[item]
 
 
-TOOLS: dict[str, Tool] = {t.name: t for t in (
-    Tool("RoB 2",
-         "Sterne JAC et al. RoB 2: a revised tool for assessing risk of bias in randomised trials. "
-         "BMJ 2019;366:l4898",
-         (("randomization", "D1 Bias arising from the randomization process"),
-          ("deviations", "D2 Bias due to deviations from intended interventions"),
-          ("missing_data", "D3 Bias due to missing outcome data"),
-          ("measurement", "D4 Bias in measurement of the outcome"),
-          ("selective_reporting", "D5 Bias in selection of the reported result")),
-         ("low", "some concerns", "high"),
-         ("low", "some concerns", "high"),
-         ROB2_RULES),
-    Tool("ROBINS-I",
-         "Sterne JAC et al. ROBINS-I: a tool for assessing risk of bias in non-randomised studies "
-         "of interventions. BMJ 2016;355:i4919",
-         (("confounding", "D1 Bias due to confounding"),
-          ("selection", "D2 Bias in selection of participants into the study"),
-          ("classification", "D3 Bias in classification of interventions"),
-          ("deviations", "D4 Bias due to deviations from intended interventions"),
-          ("missing_data", "D5 Bias due to missing data"),
-          ("measurement", "D6 Bias in measurement of outcomes"),
-          ("selective_reporting", "D7 Bias in selection of the reported result")),
-         ("low", "moderate", "serious", "critical", "no information"),
-         ("low", "moderate", "serious", "critical", "no information"),
-         ROBINS_I_RULES),
-    Tool("JBI case series",
-         "Munn Z et al. Methodological quality of case series studies: an introduction to the JBI "
-         "critical appraisal tool. JBI Evid Synth 2020;18(10):2127-2133",
-         (("inclusion_criteria", "Q1 Clear criteria for inclusion in the case series?"),
-          ("condition_measured", "Q2 Condition measured in a standard, reliable way for all participants?"),
-          ("condition_identified", "Q3 Valid methods used for identification of the condition for all participants?"),
-          ("consecutive_inclusion", "Q4 Consecutive inclusion of participants?"),
-          ("complete_inclusion", "Q5 Complete inclusion of participants?"),
-          ("demographics", "Q6 Clear reporting of the demographics of the participants?"),
-          ("clinical_information", "Q7 Clear reporting of clinical information of the participants?"),
-          ("outcomes_reported", "Q8 Outcomes or follow-up results of cases clearly reported?"),
-          ("site_demographics", "Q9 Clear reporting of the presenting site(s)/clinic(s) demographic information?"),
-          ("statistics", "Q10 Was statistical analysis appropriate?")),
-         ("yes", "no", "unclear", "not applicable"),
-         ("low", "moderate", "high", "unclear"),
-         JBI_RULES),
-    Tool("JBI case report",
-         "Moola S et al. Chapter 7: Systematic reviews of etiology and risk. JBI Manual for "
-         "Evidence Synthesis, 2020 (checklist for case reports)",
-         (("demographics", "Q1 Patient's demographic characteristics clearly described?"),
-          ("history_timeline", "Q2 Patient's history clearly described and presented as a timeline?"),
-          ("presentation", "Q3 Current clinical condition on presentation clearly described?"),
-          ("diagnostics", "Q4 Diagnostic tests or assessment methods and results clearly described?"),
-          ("intervention", "Q5 Intervention(s) or treatment procedure(s) clearly described?"),
-          ("post_intervention", "Q6 Post-intervention clinical condition clearly described?"),
-          ("adverse_events", "Q7 Adverse events (harms) or unanticipated events identified and described?"),
-          ("takeaway", "Q8 Does the case report provide takeaway lessons?")),
-         ("yes", "no", "unclear", "not applicable"),
-         ("low", "moderate", "high", "unclear"),
-         JBI_RULES),
-    Tool("SYRCLE",
-         "Hooijmans CR et al. SYRCLE's risk of bias tool for animal studies. BMC Med Res Methodol "
-         "2014;14:43",
-         (("sequence_generation", "1 Sequence generation (selection bias)"),
-          ("baseline_characteristics", "2 Baseline characteristics (selection bias)"),
-          ("allocation_concealment", "3 Allocation concealment (selection bias)"),
-          ("random_housing", "4 Random housing (performance bias)"),
-          ("blinding_caregivers", "5 Blinding of caregivers and investigators (performance bias)"),
-          ("random_outcome_assessment", "6 Random outcome assessment (detection bias)"),
-          ("blinding_assessors", "7 Blinding of outcome assessors (detection bias)"),
-          ("incomplete_data", "8 Incomplete outcome data (attrition bias)"),
-          ("selective_reporting", "9 Selective outcome reporting (reporting bias)"),
-          ("other_bias", "10 Other sources of bias")),
-         ("yes", "no", "unclear"),   # yes = low risk of bias, no = high risk, unclear
-         ("low", "high", "unclear"),
-         SYRCLE_RULES),
-)}
+TOOLS: dict[str, Tool] = {
+    t.name: t
+    for t in (
+        Tool(
+            "RoB 2",
+            "Sterne JAC et al. RoB 2: a revised tool for assessing risk of bias in randomised trials. "
+            "BMJ 2019;366:l4898",
+            (
+                ("randomization", "D1 Bias arising from the randomization process"),
+                ("deviations", "D2 Bias due to deviations from intended interventions"),
+                ("missing_data", "D3 Bias due to missing outcome data"),
+                ("measurement", "D4 Bias in measurement of the outcome"),
+                ("selective_reporting", "D5 Bias in selection of the reported result"),
+            ),
+            ("low", "some concerns", "high"),
+            ("low", "some concerns", "high"),
+            ROB2_RULES,
+        ),
+        Tool(
+            "ROBINS-I",
+            "Sterne JAC et al. ROBINS-I: a tool for assessing risk of bias in non-randomised studies "
+            "of interventions. BMJ 2016;355:i4919",
+            (
+                ("confounding", "D1 Bias due to confounding"),
+                ("selection", "D2 Bias in selection of participants into the study"),
+                ("classification", "D3 Bias in classification of interventions"),
+                ("deviations", "D4 Bias due to deviations from intended interventions"),
+                ("missing_data", "D5 Bias due to missing data"),
+                ("measurement", "D6 Bias in measurement of outcomes"),
+                ("selective_reporting", "D7 Bias in selection of the reported result"),
+            ),
+            ("low", "moderate", "serious", "critical", "no information"),
+            ("low", "moderate", "serious", "critical", "no information"),
+            ROBINS_I_RULES,
+        ),
+        Tool(
+            "JBI case series",
+            "Munn Z et al. Methodological quality of case series studies: an introduction to the JBI "
+            "critical appraisal tool. JBI Evid Synth 2020;18(10):2127-2133",
+            (
+                ("inclusion_criteria", "Q1 Clear criteria for inclusion in the case series?"),
+                (
+                    "condition_measured",
+                    "Q2 Condition measured in a standard, reliable way for all participants?",
+                ),
+                (
+                    "condition_identified",
+                    "Q3 Valid methods used for identification of the condition for all participants?",
+                ),
+                ("consecutive_inclusion", "Q4 Consecutive inclusion of participants?"),
+                ("complete_inclusion", "Q5 Complete inclusion of participants?"),
+                ("demographics", "Q6 Clear reporting of the demographics of the participants?"),
+                ("clinical_information", "Q7 Clear reporting of clinical information of the participants?"),
+                ("outcomes_reported", "Q8 Outcomes or follow-up results of cases clearly reported?"),
+                (
+                    "site_demographics",
+                    "Q9 Clear reporting of the presenting site(s)/clinic(s) demographic information?",
+                ),
+                ("statistics", "Q10 Was statistical analysis appropriate?"),
+            ),
+            ("yes", "no", "unclear", "not applicable"),
+            ("low", "moderate", "high", "unclear"),
+            JBI_RULES,
+        ),
+        Tool(
+            "JBI case report",
+            "Moola S et al. Chapter 7: Systematic reviews of etiology and risk. JBI Manual for "
+            "Evidence Synthesis, 2020 (checklist for case reports)",
+            (
+                ("demographics", "Q1 Patient's demographic characteristics clearly described?"),
+                ("history_timeline", "Q2 Patient's history clearly described and presented as a timeline?"),
+                ("presentation", "Q3 Current clinical condition on presentation clearly described?"),
+                ("diagnostics", "Q4 Diagnostic tests or assessment methods and results clearly described?"),
+                ("intervention", "Q5 Intervention(s) or treatment procedure(s) clearly described?"),
+                ("post_intervention", "Q6 Post-intervention clinical condition clearly described?"),
+                (
+                    "adverse_events",
+                    "Q7 Adverse events (harms) or unanticipated events identified and described?",
+                ),
+                ("takeaway", "Q8 Does the case report provide takeaway lessons?"),
+            ),
+            ("yes", "no", "unclear", "not applicable"),
+            ("low", "moderate", "high", "unclear"),
+            JBI_RULES,
+        ),
+        Tool(
+            "SYRCLE",
+            "Hooijmans CR et al. SYRCLE's risk of bias tool for animal studies. BMC Med Res Methodol "
+            "2014;14:43",
+            (
+                ("sequence_generation", "1 Sequence generation (selection bias)"),
+                ("baseline_characteristics", "2 Baseline characteristics (selection bias)"),
+                ("allocation_concealment", "3 Allocation concealment (selection bias)"),
+                ("random_housing", "4 Random housing (performance bias)"),
+                ("blinding_caregivers", "5 Blinding of caregivers and investigators (performance bias)"),
+                ("random_outcome_assessment", "6 Random outcome assessment (detection bias)"),
+                ("blinding_assessors", "7 Blinding of outcome assessors (detection bias)"),
+                ("incomplete_data", "8 Incomplete outcome data (attrition bias)"),
+                ("selective_reporting", "9 Selective outcome reporting (reporting bias)"),
+                ("other_bias", "10 Other sources of bias"),
+            ),
+            ("yes", "no", "unclear"),  # yes = low risk of bias, no = high risk, unclear
+            ("low", "high", "unclear"),
+            SYRCLE_RULES,
+        ),
+    )
+}
 
 # Strongest design with results (vocabulary design level) → tool.
-TOOL_BY_LEVEL: dict[int, str] = {2: "RoB 2", 3: "ROBINS-I", 4: "JBI case series",
-                                 5: "JBI case report", 6: "SYRCLE"}
+TOOL_BY_LEVEL: dict[int, str] = {
+    2: "RoB 2",
+    3: "ROBINS-I",
+    4: "JBI case series",
+    5: "JBI case report",
+    6: "SYRCLE",
+}
 # Why a study gets no risk-of-bias assessment (checked in this order).
 NO_TOOL: dict[str, str] = {
     "no results": "registry record or protocol without results: nothing to assess",
     "review": "review: risk of bias is assessed for primary studies only",
     "in vitro / ex vivo": "in vitro or ex vivo study: none of the tools used here (RoB 2, "
-                          "ROBINS-I, JBI, SYRCLE) covers it",
+    "ROBINS-I, JBI, SYRCLE) covers it",
     "no design level": "design not stated: no tool can be chosen",
 }
+
 
 def overall(tool: str, judgements: Mapping[str, str]) -> str:
     """The tool's overall judgement from its item judgements (item id → judgement): the result of
@@ -206,8 +263,11 @@ def tool_for(rec: Mapping[str, Any], vocab) -> tuple[str | None, str]:
     if status is not None and not status.get("results"):
         return None, NO_TOOL["no results"]
     terms = vocab["design"].terms
-    primary = [(terms[d].get("level"), d) for d in rec.get("design") or []
-               if terms[d].get("level") is not None and not terms[d].get("synthesis")]
+    primary = [
+        (terms[d].get("level"), d)
+        for d in rec.get("design") or []
+        if terms[d].get("level") is not None and not terms[d].get("synthesis")
+    ]
     if not primary:
         synthesis = any(terms[d].get("synthesis") for d in rec.get("design") or [])
         return None, NO_TOOL["review" if synthesis else "no design level"]
@@ -237,14 +297,20 @@ def check_study(rec: Mapping[str, Any], parsed: Parsed, vocab: Any) -> list[Prob
     expected, why = tool_for(rec, vocab)
     tool = block.get("tool")
     if expected is None:
-        add(root, f"this study takes no risk-of-bias assessment ({why}); set risk_of_bias: null",
-            "rob-not-applicable")
+        add(
+            root,
+            f"this study takes no risk-of-bias assessment ({why}); set risk_of_bias: null",
+            "rob-not-applicable",
+        )
         return problems
     if tool is None:
         return problems  # the schema already reported the missing or unknown tool
     if tool != expected:
-        add(root + ("tool",), f"'{tool}' does not fit this study's design ({why}); use '{expected}'",
-            "rob-wrong-tool")
+        add(
+            root + ("tool",),
+            f"'{tool}' does not fit this study's design ({why}); use '{expected}'",
+            "rob-wrong-tool",
+        )
         return problems
     spec = TOOLS[tool]
     seen: dict[str, int] = {}
@@ -262,30 +328,45 @@ def check_study(rec: Mapping[str, Any], parsed: Parsed, vocab: Any) -> list[Prob
             add(root + ("items", i, "item"), f"'{name}' is not an item of {tool}; {tip}", "rob-unknown-item")
             continue
         if name in seen:
-            add(root + ("items", i, "item"), f"item '{name}' is judged twice (first at item {seen[name]}); "
-                "keep one", "rob-duplicate-item")
+            add(
+                root + ("items", i, "item"),
+                f"item '{name}' is judged twice (first at item {seen[name]}); keep one",
+                "rob-duplicate-item",
+            )
             continue
         seen[name] = i
         if judgement not in spec.scale:
-            add(root + ("items", i, "judgement"), f"{judgement!r} is not a {tool} judgement; allowed: "
-                + ", ".join(spec.scale), "rob-bad-judgement")
+            add(
+                root + ("items", i, "judgement"),
+                f"{judgement!r} is not a {tool} judgement; allowed: " + ", ".join(spec.scale),
+                "rob-bad-judgement",
+            )
             continue
         if not str(item.get("support") or "").strip():
             continue  # the schema reports the missing support sentence
         judged[name] = judgement
     missing = [i for i in spec.item_ids if i not in seen]
     if missing:
-        add(root + ("items",), f"{tool} needs a judgement for every item; missing: {', '.join(missing)} "
+        add(
+            root + ("items",),
+            f"{tool} needs a judgement for every item; missing: {', '.join(missing)} "
             "(write 'unclear' / 'no information' with a support sentence when the record does not say)",
-            "rob-missing-item")
+            "rob-missing-item",
+        )
     given = block.get("overall")
     if given is not None and not missing and len(judged) == len(spec.item_ids):
         computed = overall(tool, judged)
         if given not in allowed_overall(tool, computed):
-            add(root + ("overall",), f"overall '{given}' contradicts the {tool} algorithm, which gives "
+            add(
+                root + ("overall",),
+                f"overall '{given}' contradicts the {tool} algorithm, which gives "
                 f"'{computed}' ({spec.overall_rule}); remove it or change the item judgements",
-                "rob-bad-overall")
+                "rob-bad-overall",
+            )
         elif given != computed and not str(block.get("overall_support") or "").strip():
-            add(root + ("overall",), f"overall '{given}' departs from the computed '{computed}'; say why "
-                "in overall_support", "rob-overall-unsupported")
+            add(
+                root + ("overall",),
+                f"overall '{given}' departs from the computed '{computed}'; say why in overall_support",
+                "rob-overall-unsupported",
+            )
     return problems

@@ -26,12 +26,29 @@ DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
 REGISTRY_RE = re.compile(
     r"^(NCT\d{8}|ACTRN\d{14}|IRCT\d+N\d+|ISRCTN\d{8}|ChiCTR[\w-]+|KCT\d{7}|CTRI/\d{4}/\d+/\d+"
-    r"|JPRN-\w+|DRKS\d{8}|EUCTR[\w-]+|TCTR\d+)$")
+    r"|JPRN-\w+|DRKS\d{8}|EUCTR[\w-]+|TCTR\d+)$"
+)
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 URL_RE = re.compile(r"^https?://\S+$")
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-TYPES = {"text", "integer", "number", "boolean", "year", "date", "doi", "pmid", "registry_id", "url",
-         "key", "term", "choice", "study", "record", "list"}
+TYPES = {
+    "text",
+    "integer",
+    "number",
+    "boolean",
+    "year",
+    "date",
+    "doi",
+    "pmid",
+    "registry_id",
+    "url",
+    "key",
+    "term",
+    "choice",
+    "study",
+    "record",
+    "list",
+}
 
 _MISSING = object()
 
@@ -58,8 +75,9 @@ class Checker:
     refs: list = field(default_factory=list)  # (loc, line, key) of every `study` reference
 
     def problem(self, loc: tuple, message: str, code: str) -> None:
-        self.parsed.problems.append(Problem(self.parsed.path, self.parsed.line(loc), loc_name(loc),
-                                            message, code))
+        self.parsed.problems.append(
+            Problem(self.parsed.path, self.parsed.line(loc), loc_name(loc), message, code)
+        )
 
     # -- records -------------------------------------------------------------------------
     def record(self, value: Any, fields: Mapping[str, Any], loc: tuple) -> dict | None:
@@ -76,9 +94,12 @@ class Checker:
             val = value.get(name, _MISSING)
             if val is _MISSING:
                 if spec.get("required"):
-                    self.problem(loc, f"required field '{loc_name(loc + (name,))}' is missing; add it"
-                                 + ("" if spec.get("nullable", True) is False else " (null if unknown)"),
-                                 "missing-field")
+                    self.problem(
+                        loc,
+                        f"required field '{loc_name(loc + (name,))}' is missing; add it"
+                        + ("" if spec.get("nullable", True) is False else " (null if unknown)"),
+                        "missing-field",
+                    )
                 out[name] = [] if spec.get("type") == "list" else None
                 continue
             out[name] = self.value(val, spec, loc + (name,))
@@ -168,38 +189,50 @@ class Checker:
             return None
         doi = normalize_doi(val)
         if not DOI_RE.match(doi):
-            self.problem(loc, f"'{val}' is not a DOI (10.<registrant>/<suffix>); leave it null "
-                         "unless you saw it", "bad-doi")
+            self.problem(
+                loc,
+                f"'{val}' is not a DOI (10.<registrant>/<suffix>); leave it null unless you saw it",
+                "bad-doi",
+            )
             return None
         return doi
 
     def _pmid(self, val: Any, spec: Mapping, loc: tuple) -> str | None:
         text = str(val).strip() if isinstance(val, (str, int)) and not isinstance(val, bool) else None
         if text is None or not PMID_RE.match(text):
-            self.problem(loc, f"a PMID is 1 to 9 digits, found {val!r}; leave it null unless you saw it",
-                         "bad-pmid")
+            self.problem(
+                loc, f"a PMID is 1 to 9 digits, found {val!r}; leave it null unless you saw it", "bad-pmid"
+            )
             return None
         return text
 
     def _registry_id(self, val: Any, spec: Mapping, loc: tuple) -> str | None:
         text = str(val).strip() if isinstance(val, str) else None
         if text is None or not REGISTRY_RE.match(text):
-            self.problem(loc, f"'{val}' is not a trial registration number (NCT01234567, "
-                         "ACTRN12625000548437, IRCT20200127046282N54, ...)", "bad-registry-id")
+            self.problem(
+                loc,
+                f"'{val}' is not a trial registration number (NCT01234567, "
+                "ACTRN12625000548437, IRCT20200127046282N54, ...)",
+                "bad-registry-id",
+            )
             return None
         return text
 
     def _url(self, val: Any, spec: Mapping, loc: tuple) -> str | None:
         if not isinstance(val, str) or not URL_RE.match(val.strip()):
-            self.problem(loc, f"expected a web address starting with http:// or https://, found {val!r}",
-                         "bad-url")
+            self.problem(
+                loc, f"expected a web address starting with http:// or https://, found {val!r}", "bad-url"
+            )
             return None
         return val.strip()
 
     def _key(self, val: Any, spec: Mapping, loc: tuple) -> str | None:
         if not isinstance(val, str) or not KEY_RE.match(val):
-            self.problem(loc, f"a key is lowercase letters, digits and hyphens (like li-2022-adsc-exos), "
-                         f"found {val!r}", "bad-key")
+            self.problem(
+                loc,
+                f"a key is lowercase letters, digits and hyphens (like li-2022-adsc-exos), found {val!r}",
+                "bad-key",
+            )
             return None
         return val
 
@@ -236,8 +269,7 @@ class Checker:
 
     def _list(self, val: Any, spec: Mapping, loc: tuple) -> list:
         if not isinstance(val, list):
-            self.problem(loc, f"expected a list ([a, b] or '- item' lines), found {_kind(val)}",
-                         "wrong-type")
+            self.problem(loc, f"expected a list ([a, b] or '- item' lines), found {_kind(val)}", "wrong-type")
             return []
         items = spec.get("items", {"type": "text"})
         out = [self.value(v, {**items, "nullable": False}, loc + (i,)) for i, v in enumerate(val)]
@@ -248,12 +280,19 @@ class Checker:
 
 
 def _kind(val: Any) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number",
-            str: "text"}.get(type(val), type(val).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+    }.get(type(val), type(val).__name__)
 
 
-def check_record(parsed: Parsed, fields: Mapping[str, Any],
-                 vocabulary: Vocabulary) -> tuple[dict | None, list]:
+def check_record(
+    parsed: Parsed, fields: Mapping[str, Any], vocabulary: Vocabulary
+) -> tuple[dict | None, list]:
     """Validate ``parsed.data`` against `fields`; problems are appended to ``parsed.problems``.
 
     Returns the normalized record and the study references it makes: (field, line, key).
@@ -268,8 +307,9 @@ def check_schema(schema: Mapping[str, Any], path: str, lines: Mapping[tuple, int
 
     def walk(fields: Any, loc: tuple) -> None:
         if not isinstance(fields, dict):
-            problems.append(Problem(path, _line(lines, loc), loc_name(loc), "fields must be a mapping",
-                                    "bad-schema"))
+            problems.append(
+                Problem(path, _line(lines, loc), loc_name(loc), "fields must be a mapping", "bad-schema")
+            )
             return
         for name, spec in fields.items():
             check(spec, loc + (name,))
@@ -277,9 +317,15 @@ def check_schema(schema: Mapping[str, Any], path: str, lines: Mapping[tuple, int
     def check(spec: Any, loc: tuple) -> None:
         if not isinstance(spec, dict) or spec.get("type", "text") not in TYPES:
             got = spec.get("type") if isinstance(spec, dict) else spec
-            problems.append(Problem(path, _line(lines, loc), loc_name(loc),
-                                    f"unknown type {got!r}; use one of {', '.join(sorted(TYPES))}",
-                                    "bad-schema"))
+            problems.append(
+                Problem(
+                    path,
+                    _line(lines, loc),
+                    loc_name(loc),
+                    f"unknown type {got!r}; use one of {', '.join(sorted(TYPES))}",
+                    "bad-schema",
+                )
+            )
             return
         if spec.get("type") == "record":
             walk(spec.get("fields"), loc + ("fields",))
@@ -288,8 +334,9 @@ def check_schema(schema: Mapping[str, Any], path: str, lines: Mapping[tuple, int
 
     for kind, body in (schema or {}).items():
         if not isinstance(body, dict):
-            problems.append(Problem(path, _line(lines, (kind,)), kind, "expected a mapping with 'fields'",
-                                    "bad-schema"))
+            problems.append(
+                Problem(path, _line(lines, (kind,)), kind, "expected a mapping with 'fields'", "bad-schema")
+            )
             continue
         walk(body.get("fields"), (kind, "fields"))
     return problems
@@ -299,4 +346,3 @@ def _line(lines: Mapping[tuple, int], loc: tuple) -> int | None:
     while loc and loc not in lines:
         loc = loc[:-1]
     return lines.get(loc)
-

@@ -13,7 +13,7 @@ def missing(value: Any) -> bool:
         return True
     try:
         return bool(pd.isna(value))
-    except (TypeError, ValueError):   # a list or array: not a missing scalar
+    except (TypeError, ValueError):  # a list or array: not a missing scalar
         return False
 
 
@@ -53,8 +53,11 @@ def neutralized(df: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells (and column names) cannot start a formula."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or isinstance(out[col].dtype, (pd.StringDtype, pd.CategoricalDtype)) \
-                or str(out[col].dtype) == "str":
+        if (
+            out[col].dtype == object
+            or isinstance(out[col].dtype, (pd.StringDtype, pd.CategoricalDtype))
+            or str(out[col].dtype) == "str"
+        ):
             out[col] = out[col].astype(object).map(neutralize)
     out.columns = [neutralize(str(c)) for c in out.columns]
     return out

@@ -40,10 +40,10 @@ class Term:
 
 @dataclass(frozen=True)
 class TermMatch:
-    term: str       # the vocabulary key
+    term: str  # the vocabulary key
     start: int
     end: int
-    words: str      # the words of the text that matched
+    words: str  # the words of the text that matched
 
 
 def _is_exact_case(name: str) -> bool:
@@ -72,7 +72,7 @@ class TermMatcher:
     tag suggestions share. Rules: whole words, case-insensitive except short names and capital
     acronyms; the longest phrase wins where two overlap."""
 
-    patterns: tuple[tuple[re.Pattern, tuple[str, ...]], ...]   # pattern, term key of each group
+    patterns: tuple[tuple[re.Pattern, tuple[str, ...]], ...]  # pattern, term key of each group
 
     @classmethod
     def build(cls, names: Iterable[tuple[str, str]]) -> TermMatcher:
@@ -86,14 +86,18 @@ class TermMatcher:
                 continue
             ordered = sorted(group, key=lambda p: -len(p[0]))
             body = "|".join(f"(?P<p{i}>{_name_pattern(n)})" for i, (n, _k) in enumerate(ordered))
-            pats.append((re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", flags),
-                         tuple(k for _n, k in ordered)))
+            pats.append(
+                (re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", flags), tuple(k for _n, k in ordered))
+            )
         return cls(tuple(pats))
 
     def find(self, text: str) -> list[TermMatch]:
         """Non-overlapping matches in text order (longer matches taken first)."""
-        hits = [TermMatch(keys[int(m.lastgroup[1:])], m.start(), m.end(), m.group(0))
-                for pattern, keys in self.patterns for m in pattern.finditer(text or "")]
+        hits = [
+            TermMatch(keys[int(m.lastgroup[1:])], m.start(), m.end(), m.group(0))
+            for pattern, keys in self.patterns
+            for m in pattern.finditer(text or "")
+        ]
         taken: list[TermMatch] = []
         for h in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
             if not any(h.start < t.end and t.start < h.end for t in taken):
@@ -108,15 +112,25 @@ class Facet:
     terms: Mapping[str, Term]
     _matchers: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def matcher(self, *, skip_names: frozenset[str] = frozenset(), skip_terms: frozenset[str] = frozenset(),
-                extra: Mapping[str, tuple[str, ...]] | None = None) -> TermMatcher:
+    def matcher(
+        self,
+        *,
+        skip_names: frozenset[str] = frozenset(),
+        skip_terms: frozenset[str] = frozenset(),
+        extra: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> TermMatcher:
         """A :class:`TermMatcher` for this facet's keys, labels and synonyms, leaving out the names
         in `skip_names` and the terms in `skip_terms`, with `extra` phrases (term → phrases)."""
         extra = extra or {}
         cache_key = (skip_names, skip_terms, tuple(sorted((k, tuple(v)) for k, v in extra.items())))
         if cache_key not in self._matchers:
-            names = [(n, t.key) for t in self.terms.values() if t.key not in skip_terms
-                     for n in (t.key, t.label, *t.synonyms) if n not in skip_names and "(" not in n]
+            names = [
+                (n, t.key)
+                for t in self.terms.values()
+                if t.key not in skip_terms
+                for n in (t.key, t.label, *t.synonyms)
+                if n not in skip_names and "(" not in n
+            ]
             names += [(p, key) for key, phrases in extra.items() for p in phrases]
             self._matchers[cache_key] = TermMatcher.build(names)
         return self._matchers[cache_key]
@@ -206,8 +220,9 @@ class Vocabulary:
         """Canonical key or a :class:`VocabularyError` with a suggestion."""
         key = self.facets[facet].resolve(value)
         if key is None:
-            raise VocabularyError([Problem("", None, facet, self.facets[facet].unknown_message(value),
-                                           "unknown-term")])
+            raise VocabularyError(
+                [Problem("", None, facet, self.facets[facet].unknown_message(value), "unknown-term")]
+            )
         return key
 
     def to_data(self) -> dict[str, Any]:
@@ -231,9 +246,14 @@ class Vocabulary:
         return frozenset(out)
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any], path: str = "evidence/vocabulary.yaml",
-                  lines: Mapping[tuple, int] | None = None, *,
-                  check: bool = True) -> tuple[Vocabulary, list[Problem]]:
+    def from_data(
+        cls,
+        data: Mapping[str, Any],
+        path: str = "evidence/vocabulary.yaml",
+        lines: Mapping[tuple, int] | None = None,
+        *,
+        check: bool = True,
+    ) -> tuple[Vocabulary, list[Problem]]:
         """Build from parsed YAML; returns the vocabulary and the problems found in it.
 
         ``check=False`` skips the name-collision check (for a vocabulary already validated, e.g.
@@ -250,40 +270,68 @@ class Vocabulary:
 
         for fname, fdata in (data or {}).items():
             if not isinstance(fdata, dict) or not isinstance(fdata.get("terms"), dict):
-                problems.append(Problem(path, where(fname), fname, "a facet needs a 'terms' mapping",
-                                        "bad-vocabulary"))
+                problems.append(
+                    Problem(path, where(fname), fname, "a facet needs a 'terms' mapping", "bad-vocabulary")
+                )
                 continue
             terms: dict[str, Term] = {}
             for key, tdata in fdata["terms"].items():
                 tdata = tdata or {}
                 if not isinstance(tdata, dict):
-                    problems.append(Problem(path, where(fname, "terms", key), f"{fname}.{key}",
-                                            "a term must be a mapping (label, synonyms, parent)",
-                                            "bad-vocabulary"))
+                    problems.append(
+                        Problem(
+                            path,
+                            where(fname, "terms", key),
+                            f"{fname}.{key}",
+                            "a term must be a mapping (label, synonyms, parent)",
+                            "bad-vocabulary",
+                        )
+                    )
                     continue
                 syn = tdata.get("synonyms") or []
                 if not isinstance(syn, list):
-                    problems.append(Problem(path, where(fname, "terms", key, "synonyms"),
-                                            f"{fname}.{key}.synonyms", "synonyms must be a list",
-                                            "bad-vocabulary"))
+                    problems.append(
+                        Problem(
+                            path,
+                            where(fname, "terms", key, "synonyms"),
+                            f"{fname}.{key}.synonyms",
+                            "synonyms must be a list",
+                            "bad-vocabulary",
+                        )
+                    )
                     syn = []
                 attrs = {k: v for k, v in tdata.items() if k not in {"label", "parent", "synonyms"}}
-                terms[str(key)] = Term(str(key), str(tdata.get("label") or key), tdata.get("parent"),
-                                       tuple(str(s) for s in syn), attrs)
+                terms[str(key)] = Term(
+                    str(key),
+                    str(tdata.get("label") or key),
+                    tdata.get("parent"),
+                    tuple(str(s) for s in syn),
+                    attrs,
+                )
             for term in terms.values():
                 if term.parent and term.parent not in terms:
-                    problems.append(Problem(path, where(fname, "terms", term.key, "parent"),
-                                            f"{fname}.{term.key}.parent",
-                                            f"parent '{term.parent}' is not a term of {fname}",
-                                            "bad-vocabulary"))
+                    problems.append(
+                        Problem(
+                            path,
+                            where(fname, "terms", term.key, "parent"),
+                            f"{fname}.{term.key}.parent",
+                            f"parent '{term.parent}' is not a term of {fname}",
+                            "bad-vocabulary",
+                        )
+                    )
             seen: dict[str, str] = {}
             for term in terms.values() if check else ():
                 for name in {normalize(n) for n in (term.key, term.label, *term.synonyms)}:
                     if name in seen and seen[name] != term.key:
-                        problems.append(Problem(
-                            path, where(fname, "terms", term.key), f"{fname}.{term.key}",
-                            f"'{name}' names both '{seen[name]}' and '{term.key}'; keep it on one",
-                            "ambiguous-term"))
+                        problems.append(
+                            Problem(
+                                path,
+                                where(fname, "terms", term.key),
+                                f"{fname}.{term.key}",
+                                f"'{name}' names both '{seen[name]}' and '{term.key}'; keep it on one",
+                                "ambiguous-term",
+                            )
+                        )
                     seen.setdefault(name, term.key)
             facets[str(fname)] = Facet(str(fname), str(fdata.get("description") or ""), terms)
         return cls(facets), problems

@@ -52,11 +52,13 @@ def describe_os_error(err: OSError) -> tuple[str, str]:
     """(what is wrong, what to do) for an OSError about a user's path, in plain words."""
     if err.errno == errno.ENOTDIR:
         name = err.filename if isinstance(err.filename, (str, os.PathLike)) else None
-        for part in ([Path(name), *Path(name).parents] if name else []):
+        for part in [Path(name), *Path(name).parents] if name else []:
             try:
                 if part.exists() and not part.is_dir():
-                    return (f"{display_path(part)} is a file, not a folder",
-                            "check the path (a folder is needed there)")
+                    return (
+                        f"{display_path(part)} is a file, not a folder",
+                        "check the path (a folder is needed there)",
+                    )
             except OSError:
                 break
         return "a part of the path is a file, not a folder", "check the path"
@@ -70,8 +72,7 @@ def os_error_line(err: OSError) -> str:
     if err.errno is None and err.filename is None:  # an OSError raised with a message of ours
         return str(err)
     what, fix = describe_os_error(err)
-    where = (f"{display_path(err.filename)}: " if isinstance(err.filename, (str, os.PathLike))
-             else "")
+    where = f"{display_path(err.filename)}: " if isinstance(err.filename, (str, os.PathLike)) else ""
     return f"{where}{what}; {fix}"
 
 
@@ -83,12 +84,20 @@ def list_folder(folder: str | os.PathLike, problems: list, *, must_be: str) -> l
     except FileNotFoundError:
         return []
     except NotADirectoryError:
-        problems.append(Problem(display_path(folder), None, "", f"is a file; {must_be}: rename or "
-                                "remove the file", "not-a-folder"))
+        problems.append(
+            Problem(
+                display_path(folder),
+                None,
+                "",
+                f"is a file; {must_be}: rename or remove the file",
+                "not-a-folder",
+            )
+        )
     except OSError as err:
         what, fix = describe_os_error(err)
-        problems.append(Problem(display_path(folder), None, "", f"cannot read the folder: {what}; {fix}",
-                                "unreadable"))
+        problems.append(
+            Problem(display_path(folder), None, "", f"cannot read the folder: {what}; {fix}", "unreadable")
+        )
     return None
 
 
@@ -119,10 +128,15 @@ def _walk(node: yaml.Node, loc: Path_, out: Parsed) -> None:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             line = key_node.start_mark.line + 1
             if key in seen:
-                out.problems.append(Problem(
-                    out.path, line, ".".join(map(str, loc + (key,))),
-                    f"'{key}' appears twice in this mapping (first on line {seen[key]}); keep one",
-                    "duplicate-field"))
+                out.problems.append(
+                    Problem(
+                        out.path,
+                        line,
+                        ".".join(map(str, loc + (key,))),
+                        f"'{key}' appears twice in this mapping (first on line {seen[key]}); keep one",
+                        "duplicate-field",
+                    )
+                )
             seen[key] = line
             out.lines[loc + (key,)] = line
             _walk(value_node, loc + (key,), out)
@@ -145,9 +159,16 @@ def parse_yaml(text: str, path: str) -> Parsed:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         what = err.problem or "not valid YAML"
-        out.problems.append(Problem(path, line, "", f"YAML syntax error: {what}; check indentation "
-                                    "and quoting (a value containing ': ' or '#' needs quotes)",
-                                    "yaml-syntax"))
+        out.problems.append(
+            Problem(
+                path,
+                line,
+                "",
+                f"YAML syntax error: {what}; check indentation "
+                "and quoting (a value containing ': ' or '#' needs quotes)",
+                "yaml-syntax",
+            )
+        )
         out.data = None
     except yaml.YAMLError as err:
         out.problems.append(Problem(path, None, "", f"YAML error: {err}", "yaml-syntax"))
@@ -164,29 +185,44 @@ def read_yaml(path: str | os.PathLike, *, expect_mapping: bool = True) -> Parsed
         raw = Path(path).read_bytes()
     except OSError as err:
         what, fix = describe_os_error(err)
-        return Parsed(shown, problems=[Problem(shown, None, "", f"cannot read the file: {what}; {fix}",
-                                               "unreadable")])
+        return Parsed(
+            shown, problems=[Problem(shown, None, "", f"cannot read the file: {what}; {fix}", "unreadable")]
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        return Parsed(shown, problems=[Problem(
-            shown, line, "", f"not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8",
-            "not-utf8")])
+        return Parsed(
+            shown,
+            problems=[
+                Problem(
+                    shown,
+                    line,
+                    "",
+                    f"not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8",
+                    "not-utf8",
+                )
+            ],
+        )
     if "\x00" in text:
         return Parsed(shown, problems=[Problem(shown, None, "", "binary file, not YAML text", "binary")])
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        return Parsed(shown, problems=[Problem(shown, 1, "", "the file is empty; write the fields or "
-                                               "delete the file", "empty-file")])
+        return Parsed(
+            shown,
+            problems=[
+                Problem(shown, 1, "", "the file is empty; write the fields or delete the file", "empty-file")
+            ],
+        )
     parsed = parse_yaml(text, shown)
     if parsed.problems and parsed.data is None:
         return parsed
     if expect_mapping and not isinstance(parsed.data, dict):
         kind = type(parsed.data).__name__ if parsed.data is not None else "nothing"
-        parsed.problems.append(Problem(shown, 1, "", f"expected a mapping of fields (key: value), found "
-                                       f"a {kind}", "not-mapping"))
+        parsed.problems.append(
+            Problem(shown, 1, "", f"expected a mapping of fields (key: value), found a {kind}", "not-mapping")
+        )
         parsed.data = None
     return parsed
 
@@ -259,5 +295,6 @@ _Dumper.add_representer(str, _str_presenter)
 
 def dump_yaml(data: Any) -> str:
     """YAML text for `data`, keys in the given order, unicode kept, wide lines."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
-                     default_flow_style=False)
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )

@@ -36,13 +36,16 @@ def read_bibtex(text: str, path: str) -> tuple[list[dict], list[Problem]]:
     logger = logging.getLogger("bibtexparser")
     level, logger.level = logger.level, logging.CRITICAL  # failures are reported as problems
     try:
-        lib = bibtexparser.parse_string(text, append_middleware=[_TextDecoding(),
-                                                                 middlewares.SeparateCoAuthors()])
+        lib = bibtexparser.parse_string(
+            text, append_middleware=[_TextDecoding(), middlewares.SeparateCoAuthors()]
+        )
     finally:
         logger.setLevel(level)
-    blocks = sorted([(e.start_line or 0, "entry", e) for e in lib.entries]
-                    + [(b.start_line or 0, "failed", b) for b in lib.failed_blocks],
-                    key=lambda t: t[0])
+    blocks = sorted(
+        [(e.start_line or 0, "entry", e) for e in lib.entries]
+        + [(b.start_line or 0, "failed", b) for b in lib.failed_blocks],
+        key=lambda t: t[0],
+    )
     records, problems = [], []
     for position, (start, kind, block) in enumerate(blocks, 1):
         line = start + 1
@@ -51,8 +54,15 @@ def read_bibtex(text: str, path: str) -> tuple[list[dict], list[Problem]]:
             name = f"record {position}" + (f" ({key.group(1)})" if key else "")
             why = (getattr(block.error, "abort_reason", None) or str(block.error or "")).strip()
             why = why.split("\n")[0].rstrip(". ") or "unbalanced braces or a missing comma"
-            problems.append(Problem(path, line, name, f"BibTeX syntax error ({why}); skipped: check the "
-                                    "braces and commas of this entry", "bibtex-syntax"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    name,
+                    f"BibTeX syntax error ({why}); skipped: check the braces and commas of this entry",
+                    "bibtex-syntax",
+                )
+            )
             continue
         f = {fld.key.lower(): fld.value for fld in block.fields}
         for key in VERBATIM.intersection(f):
@@ -64,11 +74,18 @@ def read_bibtex(text: str, path: str) -> tuple[list[dict], list[Problem]]:
         if pmid is None and f.get("note"):
             m = PMID_IN_TEXT.search(str(f["note"]))
             pmid = m.group(1) if m else None
-        rec = record(title=_unbrace(f.get("title")), authors=[_unbrace(a) for a in authors],
-                     journal=_unbrace(f.get("journal") or f.get("journaltitle") or f.get("booktitle")),
-                     year=year_of(f.get("year") or f.get("date")), volume=f.get("volume"),
-                     pages=(f.get("pages") or "").replace("--", "-") or None, doi=doi_of(f.get("doi")),
-                     pmid=pmid, abstract=_unbrace(f.get("abstract")), database=None)
+        rec = record(
+            title=_unbrace(f.get("title")),
+            authors=[_unbrace(a) for a in authors],
+            journal=_unbrace(f.get("journal") or f.get("journaltitle") or f.get("booktitle")),
+            year=year_of(f.get("year") or f.get("date")),
+            volume=f.get("volume"),
+            pages=(f.get("pages") or "").replace("--", "-") or None,
+            doi=doi_of(f.get("doi")),
+            pmid=pmid,
+            abstract=_unbrace(f.get("abstract")),
+            database=None,
+        )
         name = f"record {position} ({block.key})"
         before = len(problems)
         kept = check(rec, path, line, position, problems)
@@ -78,8 +95,15 @@ def read_bibtex(text: str, path: str) -> tuple[list[dict], list[Problem]]:
         elif kept:
             records.append(kept)
     if not blocks:
-        problems.append(Problem(path, None, "", "no BibTeX entries (no '@type{key, ...}'); is it another "
-                                "format? pass --from", "no-records"))
+        problems.append(
+            Problem(
+                path,
+                None,
+                "",
+                "no BibTeX entries (no '@type{key, ...}'); is it another format? pass --from",
+                "no-records",
+            )
+        )
     return records, problems
 
 

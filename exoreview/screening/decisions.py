@@ -43,16 +43,27 @@ def write_batch(evidence: str | os.PathLike, records: pd.DataFrame, *, date: dt.
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def decide(evidence: str | os.PathLike, records: Iterable[str], *, stage: str, decision: str,
-           reviewer: str, reason: str | None = None, of: str | None = None, note: str | None = None,
-           final: bool = False, date: str | dt.date | None = None) -> Log:
+def decide(
+    evidence: str | os.PathLike,
+    records: Iterable[str],
+    *,
+    stage: str,
+    decision: str,
+    reviewer: str,
+    reason: str | None = None,
+    of: str | None = None,
+    note: str | None = None,
+    final: bool = False,
+    date: str | dt.date | None = None,
+) -> Log:
     """Append one decision per record to ``decisions.csv`` after checking every one; returns the
     new log. Any problem (unknown record, a decision the stage does not take, a full-text decision
     for a record not sent on from title/abstract) raises before anything is written."""
     stage = stage_name(stage)
     if not (Path(evidence) / VOCABULARY).is_file():
-        raise UsageError(f"{display_path(evidence)} is not an evidence folder (no vocabulary.yaml); "
-                         "pass --evidence DIR")
+        raise UsageError(
+            f"{display_path(evidence)} is not an evidence folder (no vocabulary.yaml); pass --evidence DIR"
+        )
     log = read_log(evidence)
     day = date.isoformat() if isinstance(date, dt.date) else (date or dt.date.today().isoformat())
     st = log.status().set_index("id")
@@ -60,9 +71,17 @@ def decide(evidence: str | os.PathLike, records: Iterable[str], *, stage: str, d
     rows = []
     known = set(log.records["id"].dropna())
     for rid in records:
-        row = {"record": rid, "stage": stage, "decision": decision, "reason": reason or "", "of": of or "",
-               "reviewer": (reviewer or "").strip(), "date": day, "final": "yes" if final else "",
-               "note": note or ""}
+        row = {
+            "record": rid,
+            "stage": stage,
+            "decision": decision,
+            "reason": reason or "",
+            "of": of or "",
+            "reviewer": (reviewer or "").strip(),
+            "date": day,
+            "final": "yes" if final else "",
+            "note": note or "",
+        }
         found: list[Problem] = []
         check_decision_row(row, "", 0, known, found)
         problems.extend(Problem("", None, p.field, f"{rid}: {p.message}", p.code) for p in found)
@@ -72,8 +91,15 @@ def decide(evidence: str | os.PathLike, records: Iterable[str], *, stage: str, d
                 problems.append(Problem("", None, "record", f"{rid}: {why}", "not-open"))
         rows.append(row)
     if stage == "duplicates" and of and of not in known and not _study_exists(evidence, of):
-        problems.append(Problem("", None, "of", f"'{of}' is neither a record id nor a study key "
-                                "in evidence/studies/", "dangling-reference"))
+        problems.append(
+            Problem(
+                "",
+                None,
+                "of",
+                f"'{of}' is neither a record id nor a study key in evidence/studies/",
+                "dangling-reference",
+            )
+        )
     if problems:
         raise EvidenceError(problems)
     path = screening_folder(evidence) / "decisions.csv"
@@ -89,11 +115,15 @@ def _not_open(st: pd.Series, stage: str) -> str | None:
     if stage == "duplicates":
         return None
     if present(st["removed"]) is not None:
-        return (f"was removed before screening ({st['removed']}: {st['removed_by']}); run "
-                f"`exoreview screen duplicate {st.name} --not-duplicate` first if that is wrong")
+        return (
+            f"was removed before screening ({st['removed']}: {st['removed_by']}); run "
+            f"`exoreview screen duplicate {st.name} --not-duplicate` first if that is wrong"
+        )
     if stage == "full-text" and st["title_abstract"] not in PROCEEDS:
-        return (f"title/abstract outcome is '{st['title_abstract']}'; a full-text decision needs "
-                "include or maybe there first")
+        return (
+            f"title/abstract outcome is '{st['title_abstract']}'; a full-text decision needs "
+            "include or maybe there first"
+        )
     return None
 
 

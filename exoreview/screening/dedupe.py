@@ -46,11 +46,11 @@ from ..core.schema import normalize_doi
 from ..core.values import missing
 from ..core.yamlio import read_yaml
 
-AUTO_SIMILARITY = 95       # fuzz.ratio at or above which a same-year title is a duplicate
-CHECK_SIMILARITY = 85      # fuzz.ratio at or above which a pair is listed for a person
-MIN_TITLE_LENGTH = 30      # shorter normalised titles are never merged automatically on title alone
-YEAR_TOLERANCE = 1         # a year apart: listed for a person, never merged automatically
-INDEX_WORDS = 3            # rarest words of a title that index it for fuzzy candidates
+AUTO_SIMILARITY = 95  # fuzz.ratio at or above which a same-year title is a duplicate
+CHECK_SIMILARITY = 85  # fuzz.ratio at or above which a pair is listed for a person
+MIN_TITLE_LENGTH = 30  # shorter normalised titles are never merged automatically on title alone
+YEAR_TOLERANCE = 1  # a year apart: listed for a person, never merged automatically
+INDEX_WORDS = 3  # rarest words of a title that index it for fuzzy candidates
 
 RULES: tuple[tuple[str, str, str], ...] = (
     ("doi", "same DOI", "duplicate"),
@@ -62,11 +62,17 @@ RULES: tuple[tuple[str, str, str], ...] = (
 _VERDICT = {code: verdict for code, _text, verdict in RULES}
 _TEXT = {code: text for code, text, _verdict in RULES}
 
-MATCH_COLUMNS = ("duplicate_of", "duplicate_reason", "in_evidence", "evidence_reason", "check_with",
-                 "check_reason")
+MATCH_COLUMNS = (
+    "duplicate_of",
+    "duplicate_reason",
+    "in_evidence",
+    "evidence_reason",
+    "check_with",
+    "check_reason",
+)
 
 _TAGS = re.compile(r"<[^>]{1,20}>")
-_WORD = re.compile(r"[^\W_]+")          # a run of letters and digits
+_WORD = re.compile(r"[^\W_]+")  # a run of letters and digits
 
 
 def normalize_title(title: str | None) -> str:
@@ -74,7 +80,7 @@ def normalize_title(title: str | None) -> str:
     if not title:
         return ""
     text = _TAGS.sub(" ", title)
-    if not text.isascii():         # accents off (ASCII text has none to take off)
+    if not text.isascii():  # accents off (ASCII text has none to take off)
         text = unicodedata.normalize("NFKD", text.replace("β", "beta").replace("α", "alpha"))
         text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_WORD.findall(text.casefold()))
@@ -100,11 +106,11 @@ _NO_MATCH = Match()
 class _Item:
     """One record or study as the rules read it."""
 
-    order: int                  # its place among the items it is filed with (earlier first)
+    order: int  # its place among the items it is filed with (earlier first)
     id: str
-    title: str                  # normalised; '' when there is none
+    title: str  # normalised; '' when there is none
     year: int | None
-    doi: str | None             # case-folded
+    doi: str | None  # case-folded
     pmid: str | None
     keys: tuple[str, ...] = ()  # index words, rarest first
 
@@ -121,9 +127,16 @@ def _items(rows: Iterable[dict[str, Any]], id_field: str) -> list[_Item]:
     out = []
     for order, row in enumerate(rows):
         year, doi = row.get("year"), _text(row.get("doi"))
-        out.append(_Item(order, str(row[id_field]), normalize_title(_text(row.get("title"))),
-                         year if year is None or type(year) is int else None if missing(year) else int(year),
-                         doi.casefold() if doi else None, _text(row.get("pmid"))))
+        out.append(
+            _Item(
+                order,
+                str(row[id_field]),
+                normalize_title(_text(row.get("title"))),
+                year if year is None or type(year) is int else None if missing(year) else int(year),
+                doi.casefold() if doi else None,
+                _text(row.get("pmid")),
+            )
+        )
     return out
 
 
@@ -200,7 +213,7 @@ class _Pool:
     def _similar_title(self, it: _Item) -> tuple[float, _Item] | None:
         """The best candidate sharing an index word, within the year rule, scored at least
         CHECK_SIMILARITY: highest score, then through the record's rarer word, then filed first."""
-        if it.year is None:                  # a record without a year: every year
+        if it.year is None:  # a record without a year: every year
             years: Iterable[int | None] = self.years
         else:
             years = (*range(it.year - YEAR_TOLERANCE, it.year + YEAR_TOLERANCE + 1), None)
@@ -209,7 +222,7 @@ class _Pool:
         for position, word in enumerate(it.keys):
             for year in years:
                 for other in self.by_word.get((word, year), ()):
-                    if other.order in scored:          # found through a rarer word already
+                    if other.order in scored:  # found through a rarer word already
                         continue
                     scored.add(other.order)
                     score = ratio(it.title, other.title, score_cutoff=CHECK_SIMILARITY)
@@ -247,8 +260,13 @@ def _title_verdict(it: _Item, other: _Item, score: float) -> tuple[str, str]:
     return "check", why
 
 
-def find_duplicates(records: Sequence[dict[str, Any]], *, earlier: Iterable[dict[str, Any]] = (),
-                    studies: Iterable[dict[str, Any]] = (), progress: bool = False) -> list[Match]:
+def find_duplicates(
+    records: Sequence[dict[str, Any]],
+    *,
+    earlier: Iterable[dict[str, Any]] = (),
+    studies: Iterable[dict[str, Any]] = (),
+    progress: bool = False,
+) -> list[Match]:
     """One :class:`Match` per record of `records` (in order).
 
     `records` and `earlier` are dicts with id, title, year, doi, pmid; `studies` the same with
@@ -256,14 +274,15 @@ def find_duplicates(records: Sequence[dict[str, Any]], *, earlier: Iterable[dict
     ``duplicate_of``) are skipped: their originals are in the pool already.
     """
     kept = [r for r in earlier if not _text(r.get("duplicate_of"))]
-    pooled = _items([*kept, *records], "id")       # numbered together: earlier ones first
+    pooled = _items([*kept, *records], "id")  # numbered together: earlier ones first
     in_evidence = _items(studies, "key")
     _index_words([*pooled, *in_evidence])
-    evidence, pool = _Pool(in_evidence), _Pool(pooled[:len(kept)])
-    new = pooled[len(kept):]
+    evidence, pool = _Pool(in_evidence), _Pool(pooled[: len(kept)])
+    new = pooled[len(kept) :]
     out: list[Match] = []
-    for it in tqdm(new, desc="de-duplicating", unit=" records", leave=False,
-                   disable=None if progress else True):
+    for it in tqdm(
+        new, desc="de-duplicating", unit=" records", leave=False, disable=None if progress else True
+    ):
         fields: dict[str, str] = {}
         hit = evidence.match(it)
         if hit:
@@ -287,8 +306,9 @@ def find_duplicates(records: Sequence[dict[str, Any]], *, earlier: Iterable[dict
 
 def dedupe(records, *, earlier=None, studies=None, progress: bool = False):
     """`records` (a records DataFrame) with the match columns filled; a new DataFrame."""
-    matches = find_duplicates(_rows(records, "id"), earlier=_rows(earlier, "id"),
-                              studies=_rows(studies, "key"), progress=progress)
+    matches = find_duplicates(
+        _rows(records, "id"), earlier=_rows(earlier, "id"), studies=_rows(studies, "key"), progress=progress
+    )
     out = records.copy()
     for col in MATCH_COLUMNS:
         out[col] = [getattr(m, col) for m in matches]
@@ -319,8 +339,13 @@ def evidence_index(root: str | os.PathLike) -> list[dict[str, Any]]:
             continue
         year = data.get("year")
         doi = data.get("doi")
-        out.append({"key": str(data.get("key") or path.stem), "title": data.get("title"),
-                    "year": year if isinstance(year, int) and not isinstance(year, bool) else None,
-                    "doi": normalize_doi(doi) if isinstance(doi, str) else None,
-                    "pmid": str(data["pmid"]) if data.get("pmid") else None})
+        out.append(
+            {
+                "key": str(data.get("key") or path.stem),
+                "title": data.get("title"),
+                "year": year if isinstance(year, int) and not isinstance(year, bool) else None,
+                "doi": normalize_doi(doi) if isinstance(doi, str) else None,
+                "pmid": str(data["pmid"]) if data.get("pmid") else None,
+            }
+        )
     return out

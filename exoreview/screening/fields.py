@@ -11,8 +11,7 @@ from ..core.schema import normalize_doi
 from ..errors import Problem
 
 # the fields of one record, in table order (authors is a list until the table is built)
-FIELDS = ("title", "authors", "journal", "year", "volume", "pages", "doi", "pmid", "abstract",
-          "database")
+FIELDS = ("title", "authors", "journal", "year", "volume", "pages", "doi", "pmid", "abstract", "database")
 
 _DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -25,7 +24,7 @@ def doi_of(value: Any) -> str | None:
     if not value:
         return None
     text = value[0] if isinstance(value, list) else str(value)
-    if text.startswith("10.") and " " not in text:    # kept whole: old DOIs hold '<' and '>'
+    if text.startswith("10.") and " " not in text:  # kept whole: old DOIs hold '<' and '>'
         return text.rstrip(".,;")
     m = _DOI_IN_TEXT.search(normalize_doi(text))
     return m.group(1).rstrip(".,;") if m else None
@@ -73,21 +72,37 @@ def record(**fields: Any) -> dict[str, Any]:
     return out
 
 
-def check(rec: dict, path: str, line: int, position: int, problems: list[Problem],
-          suspect: bool = True) -> dict | None:
+def check(
+    rec: dict, path: str, line: int, position: int, problems: list[Problem], suspect: bool = True
+) -> dict | None:
     """The record with its position and line, or None (and a problem) when it has no title or
     holds unreadable bytes. `suspect`: the file holds replacement characters (bytes not in its
     encoding)."""
-    if suspect and any("\ufffd" in (v if isinstance(v, str) else " ".join(v)) for v in rec.values()
-                       if isinstance(v, (str, list))):
-        problems.append(Problem(path, line, record_name(rec, position), "holds bytes that are not "
-                                "text in the file's encoding; skipped (re-export the file as UTF-8)",
-                                "bad-encoding"))
+    if suspect and any(
+        "\ufffd" in (v if isinstance(v, str) else " ".join(v))
+        for v in rec.values()
+        if isinstance(v, (str, list))
+    ):
+        problems.append(
+            Problem(
+                path,
+                line,
+                record_name(rec, position),
+                "holds bytes that are not text in the file's encoding; skipped (re-export the file as UTF-8)",
+                "bad-encoding",
+            )
+        )
         return None
     if not rec.get("title"):
-        problems.append(Problem(path, line, record_name(rec, position), "has no title; skipped (a "
-                                "record cannot be screened without one: re-export it with titles)",
-                                "no-title"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                record_name(rec, position),
+                "has no title; skipped (a record cannot be screened without one: re-export it with titles)",
+                "no-title",
+            )
+        )
         return None
     rec["position"], rec["line"] = position, line
     return rec

@@ -50,40 +50,58 @@ class ImportBatch:
         r = self.records
         dup = r["duplicate_of"].notna()
         ine = r["in_evidence"].notna() & ~dup
-        return {"read": sum(f.read for f in self.files), "parsed": len(r), "duplicates": int(dup.sum()),
-                "in_evidence": int(ine.sum()), "new": int((~dup & ~ine).sum()),
-                "to_check": int(r["check_with"].notna().sum()), "problems": len(self.problems)}
+        return {
+            "read": sum(f.read for f in self.files),
+            "parsed": len(r),
+            "duplicates": int(dup.sum()),
+            "in_evidence": int(ine.sum()),
+            "new": int((~dup & ~ine).sum()),
+            "to_check": int(r["check_with"].notna().sum()),
+            "problems": len(self.problems),
+        }
 
     def describe(self) -> str:
         s = self.summary()
-        return (f"{s['read']} read · {s['parsed']} parsed · {s['duplicates']} duplicates · "
-                f"{s['in_evidence']} already in the evidence · {s['new']} new"
-                + (f" · {s['to_check']} to check" if s["to_check"] else "")
-                + (f" · {s['problems']} problem{'s' if s['problems'] != 1 else ''}" if s["problems"] else ""))
+        return (
+            f"{s['read']} read · {s['parsed']} parsed · {s['duplicates']} duplicates · "
+            f"{s['in_evidence']} already in the evidence · {s['new']} new"
+            + (f" · {s['to_check']} to check" if s["to_check"] else "")
+            + (f" · {s['problems']} problem{'s' if s['problems'] != 1 else ''}" if s["problems"] else "")
+        )
 
     def duplicates(self) -> pd.DataFrame:
         r = self.records
-        return r.loc[r["duplicate_of"].notna(), ["id", "duplicate_of", "duplicate_reason", "title",
-                                                 "file", "position"]].reset_index(drop=True)
+        return r.loc[
+            r["duplicate_of"].notna(), ["id", "duplicate_of", "duplicate_reason", "title", "file", "position"]
+        ].reset_index(drop=True)
 
     def in_evidence(self) -> pd.DataFrame:
         r = self.records
-        return r.loc[r["in_evidence"].notna(), ["id", "in_evidence", "evidence_reason", "title"]
-                     ].reset_index(drop=True)
+        return r.loc[r["in_evidence"].notna(), ["id", "in_evidence", "evidence_reason", "title"]].reset_index(
+            drop=True
+        )
 
     def to_check(self) -> pd.DataFrame:
         r = self.records
-        return r.loc[r["check_with"].notna(), ["id", "check_with", "check_reason", "title"]
-                     ].reset_index(drop=True)
+        return r.loc[r["check_with"].notna(), ["id", "check_with", "check_reason", "title"]].reset_index(
+            drop=True
+        )
 
     def suggestions(self) -> pd.DataFrame:
         """id, title and the suggested terms of each facet (as 'term ← trigger words')."""
         rows = []
         for rec in self.records.itertuples(index=False):
             sug = suggest(_str(rec.title), _str(rec.abstract), self.vocabulary) if self.vocabulary else {}
-            rows.append({"id": rec.id, "title": rec.title,
-                         **{f: "; ".join(f"{s.term} ← {', '.join(s.triggers)}" for s in sug.get(f, ()))
-                            for f in FACETS}})
+            rows.append(
+                {
+                    "id": rec.id,
+                    "title": rec.title,
+                    **{
+                        f: "; ".join(f"{s.term} ← {', '.join(s.triggers)}" for s in sug.get(f, ()))
+                        for f in FACETS
+                    },
+                }
+            )
         return pd.DataFrame(rows)
 
     # output -----------------------------------------------------------------------------------
@@ -92,21 +110,39 @@ class ImportBatch:
         s = self.summary()
         out_records = []
         for rec in self.records.itertuples(index=False):
-            sug = (as_json(suggest(_str(rec.title), _str(rec.abstract), self.vocabulary))
-                   if self.vocabulary else {f: [] for f in FACETS})
-            out_records.append({"id": rec.id, "title": rec.title, "doi": _str(rec.doi),
-                                "pmid": _str(rec.pmid), "year": None if pd.isna(rec.year) else int(rec.year),
-                                "in_evidence": _str(rec.in_evidence), "duplicate_of": _str(rec.duplicate_of),
-                                "suggested": sug})
+            sug = (
+                as_json(suggest(_str(rec.title), _str(rec.abstract), self.vocabulary))
+                if self.vocabulary
+                else {f: [] for f in FACETS}
+            )
+            out_records.append(
+                {
+                    "id": rec.id,
+                    "title": rec.title,
+                    "doi": _str(rec.doi),
+                    "pmid": _str(rec.pmid),
+                    "year": None if pd.isna(rec.year) else int(rec.year),
+                    "in_evidence": _str(rec.in_evidence),
+                    "duplicate_of": _str(rec.duplicate_of),
+                    "suggested": sug,
+                }
+            )
         return {
-            "read": s["read"], "unique": s["parsed"] - s["duplicates"],
-            "duplicates": [{"record": d.id, "duplicate_of": d.duplicate_of, "reason": d.duplicate_reason}
-                           for d in self.duplicates().itertuples(index=False)],
+            "read": s["read"],
+            "unique": s["parsed"] - s["duplicates"],
+            "duplicates": [
+                {"record": d.id, "duplicate_of": d.duplicate_of, "reason": d.duplicate_reason}
+                for d in self.duplicates().itertuples(index=False)
+            ],
             "records": out_records,
-            "to_check": [{"record": c.id, "candidate": c.check_with, "reason": c.check_reason}
-                         for c in self.to_check().itertuples(index=False)],
-            "problems": [{"path": p.path, "line": p.line, "record": p.field, "message": p.message,
-                          "code": p.code} for p in self.problems],
+            "to_check": [
+                {"record": c.id, "candidate": c.check_with, "reason": c.check_reason}
+                for c in self.to_check().itertuples(index=False)
+            ],
+            "problems": [
+                {"path": p.path, "line": p.line, "record": p.field, "message": p.message, "code": p.code}
+                for p in self.problems
+            ],
         }
 
     def save(self, *, date: dt.date | None = None) -> Path | None:
@@ -119,11 +155,15 @@ class ImportBatch:
         parts = [f"<p><b>Import</b>: {html.escape(self.describe())}</p>"]
         if self.problems:
             parts.append("<ul>" + "".join(f"<li>{html.escape(str(p))}</li>" for p in self.problems) + "</ul>")
-        for title, df in (("Duplicates", self.duplicates()), ("Already in the evidence", self.in_evidence()),
-                          ("To check by a person", self.to_check())):
+        for title, df in (
+            ("Duplicates", self.duplicates()),
+            ("Already in the evidence", self.in_evidence()),
+            ("To check by a person", self.to_check()),
+        ):
             if len(df):
-                parts.append(f"<h4>{title}</h4>" + neutralized(df).to_html(index=False, escape=True,
-                                                                          na_rep=""))
+                parts.append(
+                    f"<h4>{title}</h4>" + neutralized(df).to_html(index=False, escape=True, na_rep="")
+                )
         return "\n".join(parts)
 
 
@@ -132,17 +172,24 @@ def _str(v: Any) -> str | None:
     return None if v is None else str(v)
 
 
-def import_records(paths: Sequence[str | os.PathLike], *, evidence: str | os.PathLike | None = None,
-                   fmt: str = "auto", database: str | None = None, progress: bool = False,
-                   today: dt.date | None = None) -> ImportBatch:
+def import_records(
+    paths: Sequence[str | os.PathLike],
+    *,
+    evidence: str | os.PathLike | None = None,
+    fmt: str = "auto",
+    database: str | None = None,
+    progress: bool = False,
+    today: dt.date | None = None,
+) -> ImportBatch:
     """Read, number and de-duplicate search exports; nothing is written (see :meth:`ImportBatch.save`).
 
     Records are compared with each other, with every record of earlier imports in
     ``<evidence>/screening/records/`` and with the studies in ``<evidence>/studies/``."""
     root = Path(evidence) if evidence is not None else default_path()
     if not (root / VOCABULARY).is_file():
-        raise UsageError(f"{display_path(root)} is not an evidence folder (no vocabulary.yaml); "
-                         "pass --evidence DIR")
+        raise UsageError(
+            f"{display_path(root)} is not an evidence folder (no vocabulary.yaml); pass --evidence DIR"
+        )
     recs, reports, problems = read_files(paths, fmt=fmt, database=database, progress=progress)
     log = read_log(root)
     day = (today or dt.date.today()).isoformat()

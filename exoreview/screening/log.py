@@ -46,6 +46,9 @@ from .rules import (
     RECORD_COLUMNS,
     RECORD_DTYPES,
     STAGES,
+    Final,
+    final_decision,
+    latest_votes,
     stage_name,
 )
 
@@ -57,12 +60,12 @@ class Agreement:
 
     stage: str
     reviewers: tuple[str, str]
-    n: int                      # records both reviewers decided
-    observed: float | None      # proportion of agreement
-    kappa: float | None         # None when undefined (fewer than 2 records, or one category only)
-    low: float | None           # 95% confidence interval
+    n: int  # records both reviewers decided
+    observed: float | None  # proportion of agreement
+    kappa: float | None  # None when undefined (fewer than 2 records, or one category only)
+    low: float | None  # 95% confidence interval
     high: float | None
-    table: pd.DataFrame         # rows: first reviewer's decision, columns: second's
+    table: pd.DataFrame  # rows: first reviewer's decision, columns: second's
 
     def describe(self) -> str:
         a, b = self.reviewers
@@ -78,9 +81,9 @@ class Agreement:
 class Log:
     """The screening log of one evidence folder, read and checked."""
 
-    root: str                    # the screening folder
-    records: pd.DataFrame        # every imported record (RECORD_COLUMNS + batch)
-    decisions: pd.DataFrame      # every decision (DECISION_COLUMNS + line)
+    root: str  # the screening folder
+    records: pd.DataFrame  # every imported record (RECORD_COLUMNS + batch)
+    decisions: pd.DataFrame  # every decision (DECISION_COLUMNS + line)
     problems: tuple[Problem, ...] = ()
 
     def __repr__(self) -> str:
@@ -104,17 +107,38 @@ class Log:
                     removed, removed_by = "duplicate", rec.duplicate_of
                 elif _has(rec.in_evidence):
                     removed, removed_by = "in evidence", rec.in_evidence
-            ta = final_decision(groups.get((rid, "title-abstract"))) if removed is None else _NONE
-            ft = final_decision(groups.get((rid, "full-text"))) if ta.decision in PROCEEDS else _NONE
-            rows.append({"id": rid, "database": rec.database, "title": rec.title, "year": rec.year,
-                         "removed": removed, "removed_by": removed_by,
-                         "check_with": None if dup.decision else present(rec.check_with),
-                         "check_reason": None if dup.decision else present(rec.check_reason),
-                         "title_abstract": ta.label(removed is None),
-                         "title_abstract_reason": ta.reason,
-                         "full_text": ft.label(ta.decision in PROCEEDS), "full_text_reason": ft.reason})
-        cols = ["id", "database", "title", "year", "removed", "removed_by", "check_with", "check_reason",
-                "title_abstract", "title_abstract_reason", "full_text", "full_text_reason"]
+            ta = final_decision(groups.get((rid, "title-abstract"))) if removed is None else Final()
+            ft = final_decision(groups.get((rid, "full-text"))) if ta.decision in PROCEEDS else Final()
+            rows.append(
+                {
+                    "id": rid,
+                    "database": rec.database,
+                    "title": rec.title,
+                    "year": rec.year,
+                    "removed": removed,
+                    "removed_by": removed_by,
+                    "check_with": None if dup.decision else present(rec.check_with),
+                    "check_reason": None if dup.decision else present(rec.check_reason),
+                    "title_abstract": ta.label(removed is None),
+                    "title_abstract_reason": ta.reason,
+                    "full_text": ft.label(ta.decision in PROCEEDS),
+                    "full_text_reason": ft.reason,
+                }
+            )
+        cols = [
+            "id",
+            "database",
+            "title",
+            "year",
+            "removed",
+            "removed_by",
+            "check_with",
+            "check_reason",
+            "title_abstract",
+            "title_abstract_reason",
+            "full_text",
+            "full_text_reason",
+        ]
         out = pd.DataFrame(rows, columns=cols)
         out["year"] = out["year"].astype("Int64")
         return out
@@ -129,26 +153,36 @@ class Log:
             if s == "duplicates":
                 continue
             ids = set(st.loc[st[col[s]] == "conflict", "id"])
-            votes = latest_votes(self.decisions[(self.decisions["stage"] == s)
-                                                & self.decisions["record"].isin(ids)])
+            votes = latest_votes(
+                self.decisions[(self.decisions["stage"] == s) & self.decisions["record"].isin(ids)]
+            )
             for v in votes.itertuples(index=False):
-                rows.append({"record": v.record, "stage": s, "reviewer": v.reviewer,
-                             "decision": v.decision, "reason": v.reason, "date": v.date})
+                rows.append(
+                    {
+                        "record": v.record,
+                        "stage": s,
+                        "reviewer": v.reviewer,
+                        "decision": v.decision,
+                        "reason": v.reason,
+                        "date": v.date,
+                    }
+                )
         return pd.DataFrame(rows, columns=["record", "stage", "reviewer", "decision", "reason", "date"])
 
     def reviewers(self, stage: str) -> list[str]:
         d = self.decisions
         return sorted(set(d.loc[(d["stage"] == stage) & (d["final"] != "yes"), "reviewer"]))
 
-    def agreement(self, stage: str = "title-abstract",
-                  reviewers: tuple[str, str] | None = None) -> Agreement:
+    def agreement(self, stage: str = "title-abstract", reviewers: tuple[str, str] | None = None) -> Agreement:
         """Cohen's kappa of two reviewers' latest decisions on the records both decided."""
         stage = stage_name(stage)
         if reviewers is None:
             found = self.reviewers(stage)
             if len(found) != 2:
-                raise UsageError(f"{stage}: kappa needs two reviewers; found {len(found)} "
-                                 f"({', '.join(found) or 'none'}): name two with --reviewers A B")
+                raise UsageError(
+                    f"{stage}: kappa needs two reviewers; found {len(found)} "
+                    f"({', '.join(found) or 'none'}): name two with --reviewers A B"
+                )
             reviewers = (found[0], found[1])
         a, b = reviewers
         votes = latest_votes(self.decisions[self.decisions["stage"] == stage])
@@ -156,8 +190,13 @@ class Log:
         vb = votes[votes["reviewer"] == b].set_index("record")["decision"]
         common = va.index.intersection(vb.index)
         cats = [c for c in DECISIONS[stage] if c in set(va[common]) | set(vb[common])]
-        table = pd.crosstab(pd.Categorical(va[common], cats), pd.Categorical(vb[common], cats),
-                            rownames=[a], colnames=[b], dropna=False)
+        table = pd.crosstab(
+            pd.Categorical(va[common], cats),
+            pd.Categorical(vb[common], cats),
+            rownames=[a],
+            colnames=[b],
+            dropna=False,
+        )
         n = len(common)
         if n == 0:
             return Agreement(stage, (a, b), 0, None, None, None, None, table)
@@ -170,8 +209,16 @@ class Log:
             warnings.simplefilter("ignore")
             res = cohens_kappa(table.to_numpy())
         # the asymptotic interval can pass kappa's bounds on few records: it is cut at -1 and 1
-        return Agreement(stage, (a, b), n, observed, float(res.kappa), max(-1.0, float(res["kappa_low"])),
-                         min(1.0, float(res["kappa_upp"])), table)
+        return Agreement(
+            stage,
+            (a, b),
+            n,
+            observed,
+            float(res.kappa),
+            max(-1.0, float(res["kappa_low"])),
+            min(1.0, float(res["kappa_upp"])),
+            table,
+        )
 
     def agreements(self) -> list[Agreement]:
         """Cohen's kappa at every stage screened by exactly two reviewers."""
@@ -179,11 +226,15 @@ class Log:
 
     def _repr_html_(self) -> str:
         st = self.status()
-        counts = {"records": len(st), "removed before screening": int(st["removed"].notna().sum()),
-                  "title/abstract pending or in conflict": int(st["title_abstract"].isin(
-                      ["pending", "conflict"]).sum()),
-                  "full text pending or in conflict": int(st["full_text"].isin(["pending", "conflict"]).sum()),
-                  "included": int((st["full_text"] == "include").sum())}
+        counts = {
+            "records": len(st),
+            "removed before screening": int(st["removed"].notna().sum()),
+            "title/abstract pending or in conflict": int(
+                st["title_abstract"].isin(["pending", "conflict"]).sum()
+            ),
+            "full text pending or in conflict": int(st["full_text"].isin(["pending", "conflict"]).sum()),
+            "included": int((st["full_text"] == "include").sum()),
+        }
         items = "".join(f"<li>{html.escape(k)}: {v}</li>" for k, v in counts.items())
         return f"<p><b>Screening log</b> ({html.escape(self.root)})</p><ul>{items}</ul>"
 
@@ -196,56 +247,6 @@ class Log:
     def next_id(self) -> int:
         nums = [int(m.group(1)) for m in (ID_RE.match(str(i)) for i in self.records["id"]) if m]
         return max(nums, default=0) + 1
-
-
-@dataclass(frozen=True)
-class Final:
-    decision: str | None = None   # None: no decision yet
-    conflict: bool = False
-    reason: str | None = None
-    of: str | None = None
-
-    def label(self, applies: bool = True) -> str | None:
-        if not applies:
-            return None
-        if self.conflict:
-            return "conflict"
-        return self.decision or "pending"
-
-
-_NONE = Final()
-
-
-def latest_votes(decisions: pd.DataFrame) -> pd.DataFrame:
-    """Each reviewer's latest non-final decision per record and stage (later rows win)."""
-    votes = decisions[decisions["final"] != "yes"]
-    return votes.drop_duplicates(["record", "stage", "reviewer"], keep="last")
-
-
-def final_decision(rows: pd.DataFrame | None) -> Final:
-    """The outcome of one record at one stage.
-
-    1. The latest row marked ``final: yes`` (a resolution) decides.
-    2. Otherwise each reviewer's latest decision counts: if they agree, that is the outcome
-       (one reviewer alone decides too); at title/abstract, include and maybe together send the
-       record on as ``maybe`` (full text will tell); any other disagreement is a conflict.
-    """
-    if rows is None or rows.empty:
-        return _NONE
-    finals = rows[rows["final"] == "yes"]
-    if not finals.empty:
-        r = finals.iloc[-1]
-        return Final(r["decision"], False, present(r["reason"]), present(r["of"]))
-    votes = rows.drop_duplicates(["reviewer"], keep="last")
-    kinds = set(votes["decision"])
-    if len(kinds) == 1:
-        if kinds == {"duplicate"} and len(set(votes["of"])) > 1:
-            return Final(None, True)   # duplicates of different records
-        r = votes.iloc[-1]
-        return Final(r["decision"], False, present(r["reason"]), present(r["of"]))
-    if kinds <= PROCEEDS:
-        return Final("maybe")
-    return Final(None, True)
 
 
 def _has(v: Any) -> bool:
@@ -264,8 +265,15 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) 
         rows = _read_csv(path, RECORD_COLUMNS, problems)
         shown = display_path(path)
         if not BATCH_RE.match(path.stem):
-            problems.append(Problem(shown, None, "", "a records file is named <YYYY-MM-DD>-<NN>.csv "
-                                    "(written by `exoreview import`)", "bad-name"))
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    "",
+                    "a records file is named <YYYY-MM-DD>-<NN>.csv (written by `exoreview import`)",
+                    "bad-name",
+                )
+            )
         for line, row in rows:
             _check_record_row(row, shown, line, seen, problems)
             row["batch"] = path.stem
@@ -279,12 +287,19 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) 
     known = set(records["id"].dropna())
     for rec in records.itertuples(index=False):
         if _has(rec.duplicate_of) and rec.duplicate_of not in known:
-            problems.append(Problem(f"{display_path(root / 'records' / (rec.batch + '.csv'))}", None,
-                                    "duplicate_of", f"{rec.id} is a duplicate of '{rec.duplicate_of}', "
-                                    "which is in no records file", "dangling-reference"))
+            problems.append(
+                Problem(
+                    f"{display_path(root / 'records' / (rec.batch + '.csv'))}",
+                    None,
+                    "duplicate_of",
+                    f"{rec.id} is a duplicate of '{rec.duplicate_of}', which is in no records file",
+                    "dangling-reference",
+                )
+            )
     dpath = root / "decisions.csv"
-    drows = (_read_csv(dpath, DECISION_COLUMNS, problems)
-             if files is not None and _exists(dpath, problems) else [])
+    drows = (
+        _read_csv(dpath, DECISION_COLUMNS, problems) if files is not None and _exists(dpath, problems) else []
+    )
     shown = display_path(dpath)
     for line, row in drows:
         check_decision_row(row, shown, line, known, problems)
@@ -338,15 +353,21 @@ def _read_csv(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> 
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        problems.append(Problem(shown, raw[:err.start].count(b"\n") + 1, "", "not UTF-8; save the file "
-                                "as UTF-8", "not-utf8"))
+        problems.append(
+            Problem(
+                shown, raw[: err.start].count(b"\n") + 1, "", "not UTF-8; save the file as UTF-8", "not-utf8"
+            )
+        )
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        problems.append(Problem(shown, 1, "", f"empty; the first line names the columns: "
-                                f"{','.join(columns)}", "empty-file"))
+        problems.append(
+            Problem(
+                shown, 1, "", f"empty; the first line names the columns: {','.join(columns)}", "empty-file"
+            )
+        )
         return []
     except csv.Error as err:
         problems.append(Problem(shown, 1, "", f"CSV error: {err}", "csv-syntax"))
@@ -354,10 +375,16 @@ def _read_csv(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> 
     missing = [c for c in columns if c not in header]
     unknown = [c for c in header if c not in columns]
     if missing or unknown:
-        what = "; ".join(filter(None, [f"missing column(s) {', '.join(missing)}" if missing else "",
-                                       f"unknown column(s) {', '.join(unknown)}" if unknown else ""]))
-        problems.append(Problem(shown, 1, "", f"{what}; the columns are {','.join(columns)}",
-                                "bad-columns"))
+        what = "; ".join(
+            filter(
+                None,
+                [
+                    f"missing column(s) {', '.join(missing)}" if missing else "",
+                    f"unknown column(s) {', '.join(unknown)}" if unknown else "",
+                ],
+            )
+        )
+        problems.append(Problem(shown, 1, "", f"{what}; the columns are {','.join(columns)}", "bad-columns"))
         return []
     out = []
     line = 2
@@ -371,22 +398,37 @@ def _read_csv(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> 
             break
         if any(c.strip() for c in row):
             if len(row) != len(header):
-                problems.append(Problem(shown, line, "", f"{len(row)} values for {len(header)} columns; "
-                                        "quote values that hold commas", "bad-row"))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        "",
+                        f"{len(row)} values for {len(header)} columns; quote values that hold commas",
+                        "bad-row",
+                    )
+                )
             else:
                 out.append((line, {h: (v if v != "" else None) for h, v in zip(header, row)}))
         line = reader.line_num + 1
     return out
 
 
-def _check_record_row(row: dict, path: str, line: int, seen: dict[str, str],
-                      problems: list[Problem]) -> None:
+def _check_record_row(row: dict, path: str, line: int, seen: dict[str, str], problems: list[Problem]) -> None:
     rid = row.get("id") or ""
     if not ID_RE.match(rid):
-        problems.append(Problem(path, line, "id", f"'{rid}' is not a record id (R0001, R0002, ...)", "bad-id"))
+        problems.append(
+            Problem(path, line, "id", f"'{rid}' is not a record id (R0001, R0002, ...)", "bad-id")
+        )
     elif rid in seen:
-        problems.append(Problem(path, line, "id", f"{rid} is also in {seen[rid]}; ids are unique across "
-                                "imports", "duplicate-id"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                "id",
+                f"{rid} is also in {seen[rid]}; ids are unique across imports",
+                "duplicate-id",
+            )
+        )
     else:
         seen[rid] = path
     if not row.get("title"):
@@ -403,16 +445,23 @@ def check_decision_row(row: dict, path: str, line: int, known: set[str], problem
 
     rid = row.get("record") or ""
     if rid not in known:
-        bad("record", f"'{rid}' is not a record of the screening log (records/*.csv); `exoreview screen "
-            "list` shows the ids", "dangling-reference")
+        bad(
+            "record",
+            f"'{rid}' is not a record of the screening log (records/*.csv); `exoreview screen "
+            "list` shows the ids",
+            "dangling-reference",
+        )
     stage = row.get("stage") or ""
     if stage not in STAGES:
         bad("stage", f"'{stage}' is not a stage; use {', '.join(STAGES)}", "bad-choice")
         return
     decision = row.get("decision") or ""
     if decision not in DECISIONS[stage]:
-        bad("decision", f"'{decision}' is not a {stage} decision; use {', '.join(DECISIONS[stage])}",
-            "bad-choice")
+        bad(
+            "decision",
+            f"'{decision}' is not a {stage} decision; use {', '.join(DECISIONS[stage])}",
+            "bad-choice",
+        )
     reason = row.get("reason")
     if reason:
         if reason not in REASONS:
@@ -436,5 +485,3 @@ def check_decision_row(row: dict, path: str, line: int, known: set[str], problem
         bad("date", f"expected a date as YYYY-MM-DD, found {date!r}", "bad-date")
     if (row.get("final") or "") not in ("", "yes"):
         bad("final", f"final is 'yes' (a resolution) or empty, found {row['final']!r}", "bad-choice")
-
-

@@ -32,8 +32,11 @@ def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
         m = _TAG.match(raw)
         if not m:
             where = f"record {len(blocks) + 1}" if current else ""
-            problems.append(Problem(path, i, where, f"not a MEDLINE line ('TAG - value'): {raw[:40]!r}; "
-                                    "ignored", "bad-line"))
+            problems.append(
+                Problem(
+                    path, i, where, f"not a MEDLINE line ('TAG - value'): {raw[:40]!r}; ignored", "bad-line"
+                )
+            )
             continue
         if m.group(1) == "PMID" and current:  # a new record without a blank line before it
             blocks.append((current[0][0], current))
@@ -47,24 +50,44 @@ def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
         for _n, tag, value in block:
             tags.setdefault(tag, []).append(value)
         if position == len(blocks) and truncated_tail and "SO" not in tags:
-            problems.append(Problem(path, line, f"record {position}", "is truncated (the file ends "
-                                    "inside it, before its SO line); skipped: export the search again",
-                                    "truncated"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"record {position}",
+                    "is truncated (the file ends "
+                    "inside it, before its SO line); skipped: export the search again",
+                    "truncated",
+                )
+            )
             continue
         if "PMID" not in tags and "TI" not in tags:
-            problems.append(Problem(path, line, f"record {position}", "has neither PMID nor TI: not a "
-                                    "MEDLINE record; skipped", "not-a-record"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"record {position}",
+                    "has neither PMID nor TI: not a MEDLINE record; skipped",
+                    "not-a-record",
+                )
+            )
             continue
-        doi = next((v[:-5].strip() for v in tags.get("AID", []) + tags.get("LID", [])
-                    if v.endswith("[doi]")), None)
+        doi = next(
+            (v[:-5].strip() for v in tags.get("AID", []) + tags.get("LID", []) if v.endswith("[doi]")), None
+        )
         title = pubmed_title((tags.get("TI") or tags.get("BTI") or [None])[0])
-        rec = record(title=title,
-                     authors=tags.get("AU") or tags.get("FAU") or [],
-                     journal=(tags.get("JT") or tags.get("TA") or [None])[0],
-                     year=year_of((tags.get("DP") or [""])[0]), volume=(tags.get("VI") or [None])[0],
-                     pages=(tags.get("PG") or [None])[0], doi=doi_of(doi),
-                     pmid=pmid_of((tags.get("PMID") or [None])[0]),
-                     abstract=(tags.get("AB") or [None])[0], database="PubMed")
+        rec = record(
+            title=title,
+            authors=tags.get("AU") or tags.get("FAU") or [],
+            journal=(tags.get("JT") or tags.get("TA") or [None])[0],
+            year=year_of((tags.get("DP") or [""])[0]),
+            volume=(tags.get("VI") or [None])[0],
+            pages=(tags.get("PG") or [None])[0],
+            doi=doi_of(doi),
+            pmid=pmid_of((tags.get("PMID") or [None])[0]),
+            abstract=(tags.get("AB") or [None])[0],
+            database="PubMed",
+        )
         kept = check(rec, path, line, position, problems, suspect)
         if kept:
             records.append(kept)

@@ -60,31 +60,37 @@ class Counts:
         return [f"{name}: {a} ≠ {b}" for name, a, b in rules if a != b]
 
     def describe(self) -> str:
-        lines = ["Identification",
-                 *(f"  records from {db}: {n}" for db, n in self.databases),
-                 f"  duplicate records removed: {self.duplicates}",
-                 f"  already in the evidence base: {self.in_evidence}",
-                 "Screening",
-                 f"  records screened: {self.screened}",
-                 f"  records excluded: {self.screen_excluded}",
-                 *(f"    {r}: {n}" for r, n in self.screen_reasons),
-                 f"  awaiting a title/abstract decision: {self.screen_pending}",
-                 f"  reports sought for retrieval: {self.sought}",
-                 f"  reports not retrieved: {self.not_retrieved}",
-                 f"  reports assessed for eligibility: {self.assessed}",
-                 f"  reports excluded: {self.full_text_excluded}",
-                 *(f"    {r}: {n}" for r, n in self.full_text_reasons),
-                 f"  awaiting a full-text decision: {self.full_text_pending}",
-                 "Included",
-                 f"  new studies included: {self.included}"]
+        lines = [
+            "Identification",
+            *(f"  records from {db}: {n}" for db, n in self.databases),
+            f"  duplicate records removed: {self.duplicates}",
+            f"  already in the evidence base: {self.in_evidence}",
+            "Screening",
+            f"  records screened: {self.screened}",
+            f"  records excluded: {self.screen_excluded}",
+            *(f"    {r}: {n}" for r, n in self.screen_reasons),
+            f"  awaiting a title/abstract decision: {self.screen_pending}",
+            f"  reports sought for retrieval: {self.sought}",
+            f"  reports not retrieved: {self.not_retrieved}",
+            f"  reports assessed for eligibility: {self.assessed}",
+            f"  reports excluded: {self.full_text_excluded}",
+            *(f"    {r}: {n}" for r, n in self.full_text_reasons),
+            f"  awaiting a full-text decision: {self.full_text_pending}",
+            "Included",
+            f"  new studies included: {self.included}",
+        ]
         return "\n".join(lines)
 
 
 def _reasons(values) -> tuple[tuple[str, int], ...]:
     c = Counter(REASONS[v][0] if v in REASONS else "reason not given" for v in values)
     order = list(REASONS)
-    return tuple(sorted(c.items(), key=lambda kv: (next((i for i, k in enumerate(order)
-                                                         if REASONS[k][0] == kv[0]), 99), kv[0])))
+    return tuple(
+        sorted(
+            c.items(),
+            key=lambda kv: (next((i for i, k in enumerate(order) if REASONS[k][0] == kv[0]), 99), kv[0]),
+        )
+    )
 
 
 def counts(log: Log) -> Counts:
@@ -100,16 +106,20 @@ def counts(log: Log) -> Counts:
     excluded_ft = sought[ft == "exclude"]
     return Counts(
         databases=tuple(sorted(dbs.items())),
-        identified=len(st), duplicates=int((removed == "duplicate").sum()),
-        in_evidence=int((removed == "in evidence").sum()), screened=len(screened),
+        identified=len(st),
+        duplicates=int((removed == "duplicate").sum()),
+        in_evidence=int((removed == "in evidence").sum()),
+        screened=len(screened),
         screen_excluded=len(excluded_ta),
         screen_reasons=_reasons(r for r in excluded_ta["title_abstract_reason"] if isinstance(r, str)),
         screen_pending=int(ta.isin(["pending", "conflict"]).sum()),
-        sought=len(sought), not_retrieved=int((ft == "not-retrieved").sum()),
+        sought=len(sought),
+        not_retrieved=int((ft == "not-retrieved").sum()),
         assessed=int((ft != "not-retrieved").sum()),
         full_text_excluded=len(excluded_ft),
-        full_text_reasons=_reasons(r if isinstance(r, str) else None
-                                   for r in excluded_ft["full_text_reason"]),
+        full_text_reasons=_reasons(
+            r if isinstance(r, str) else None for r in excluded_ft["full_text_reason"]
+        ),
         full_text_pending=int(ft.isin(["pending", "conflict"]).sum()),
         included=int((ft == "include").sum()),
     )

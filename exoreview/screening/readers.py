@@ -23,7 +23,23 @@ from .tabular import CSV_LAYOUTS, csv_layout, read_csv
 from .text import FORMATS, SUFFIXES, decode, sniff
 
 READERS: dict[str, Callable[[str, str], tuple[list[dict], list[Problem]]]] = {
-    "medline": read_medline, "ris": read_ris, "bibtex": read_bibtex, "csv": read_csv}
+    "medline": read_medline,
+    "ris": read_ris,
+    "bibtex": read_bibtex,
+    "csv": read_csv,
+}
 
-__all__ = ["CSV_LAYOUTS", "FIELDS", "FORMATS", "READERS", "SUFFIXES", "csv_layout", "decode",
-           "read_bibtex", "read_csv", "read_medline", "read_ris", "sniff"]
+__all__ = [
+    "CSV_LAYOUTS",
+    "FIELDS",
+    "FORMATS",
+    "READERS",
+    "SUFFIXES",
+    "csv_layout",
+    "decode",
+    "read_bibtex",
+    "read_csv",
+    "read_medline",
+    "read_ris",
+    "sniff",
+]

@@ -29,14 +29,16 @@ class FileReport:
     path: str
     format: str | None
     encoding: str
-    read: int         # records found, including those skipped with a problem
-    parsed: int       # records kept
+    read: int  # records found, including those skipped with a problem
+    parsed: int  # records kept
 
     def describe(self) -> str:
         if self.format is None:
             return f"{self.path}: not read"
-        return (f"{self.path}: {FORMAT_NAMES[self.format]}, {self.encoding}, {self.read} records read, "
-                f"{self.parsed} parsed")
+        return (
+            f"{self.path}: {FORMAT_NAMES[self.format]}, {self.encoding}, {self.read} records read, "
+            f"{self.parsed} parsed"
+        )
 
 
 def _check_paths(paths: Sequence[str | os.PathLike]) -> list[Path]:
@@ -58,8 +60,13 @@ def _check_paths(paths: Sequence[str | os.PathLike]) -> list[Path]:
     return out
 
 
-def read_files(paths: Sequence[str | os.PathLike], *, fmt: str = "auto", database: str | None = None,
-               progress: bool = False) -> tuple[list[dict[str, Any]], list[FileReport], list[Problem]]:
+def read_files(
+    paths: Sequence[str | os.PathLike],
+    *,
+    fmt: str = "auto",
+    database: str | None = None,
+    progress: bool = False,
+) -> tuple[list[dict[str, Any]], list[FileReport], list[Problem]]:
     """Parse every file; returns records (dicts with file, position, line), per-file reports, problems.
 
     A path that does not exist or cannot be read is a :class:`UsageError` before anything is read;
@@ -83,8 +90,15 @@ def read_files(paths: Sequence[str | os.PathLike], *, fmt: str = "auto", databas
         if text is not None:
             kind = fmt if fmt != "auto" else readers.sniff(text, path.suffix)
             if kind is None:
-                problems.append(Problem(shown, None, "", "cannot tell the format (MEDLINE, RIS, BibTeX "
-                                        "or CSV); pass --from", "unknown-format"))
+                problems.append(
+                    Problem(
+                        shown,
+                        None,
+                        "",
+                        "cannot tell the format (MEDLINE, RIS, BibTeX or CSV); pass --from",
+                        "unknown-format",
+                    )
+                )
         n_before = len(problems)
         recs: list[dict] = []
         if text is not None and kind is not None:
@@ -119,5 +133,7 @@ def records_table(records: list[dict[str, Any]], first_id: int, imported: str) -
             columns[col] = [imported] * n
         else:
             columns[col] = [r.get(col) for r in records]
-    return pd.DataFrame({col: pd.array(values, dtype=RECORD_DTYPES[col]) for col, values in columns.items()},
-                        columns=list(RECORD_COLUMNS))
+    return pd.DataFrame(
+        {col: pd.array(values, dtype=RECORD_DTYPES[col]) for col, values in columns.items()},
+        columns=list(RECORD_COLUMNS),
+    )

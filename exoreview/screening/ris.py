@@ -36,17 +36,25 @@ def read_ris(text: str, path: str) -> tuple[list[dict], list[Problem]]:
         head = line[:5]
         if head == "TY  -":
             if chunk:
-                problems.append(Problem(path, start, f"record {position}", f"has no 'ER  -' line before "
-                                        f"the next record on line {i}: truncated; skipped", "truncated"))
+                problems.append(
+                    Problem(
+                        path,
+                        start,
+                        f"record {position}",
+                        f"has no 'ER  -' line before the next record on line {i}: truncated; skipped",
+                        "truncated",
+                    )
+                )
             position += 1
             chunk, start = [line], i
         elif head == "ER  -":
             if not chunk:
-                problems.append(Problem(path, i, "", "'ER  -' without a record ('TY  -') before it; "
-                                        "ignored", "bad-line"))
+                problems.append(
+                    Problem(path, i, "", "'ER  -' without a record ('TY  -') before it; ignored", "bad-line")
+                )
                 continue
             chunk.append(line)
-            for entry in parser.parse_lines(iter(chunk)):      # one entry: the chunk is one record
+            for entry in parser.parse_lines(iter(chunk)):  # one entry: the chunk is one record
                 kept = check(_from_ris(entry), path, start, position, problems, suspect)
                 if kept:
                     records.append(kept)
@@ -56,11 +64,25 @@ def read_ris(text: str, path: str) -> tuple[list[dict], list[Problem]]:
         elif line.strip() and stray is None:
             stray = i
     if chunk:
-        problems.append(Problem(path, start, f"record {position}", "is truncated (the file ends before "
-                                "its 'ER  -' line); skipped: export the search again", "truncated"))
+        problems.append(
+            Problem(
+                path,
+                start,
+                f"record {position}",
+                "is truncated (the file ends before its 'ER  -' line); skipped: export the search again",
+                "truncated",
+            )
+        )
     if position == 0:
-        problems.append(Problem(path, stray, "", "no RIS records (no line starts with 'TY  - '); is it "
-                                "another format? pass --from", "no-records"))
+        problems.append(
+            Problem(
+                path,
+                stray,
+                "",
+                "no RIS records (no line starts with 'TY  - '); is it another format? pass --from",
+                "no-records",
+            )
+        )
     return records, problems
 
 
@@ -71,15 +93,21 @@ def _from_ris(e: dict[str, Any]) -> dict[str, Any]:
     return record(
         title=e.get("title") or e.get("primary_title") or e.get("translated_title"),
         authors=e.get("authors") or e.get("first_authors"),
-        journal=(e.get("secondary_title") or e.get("journal_name") or e.get("alternate_title3")
-                 or e.get("alternate_title1") or e.get("alternate_title2")),
+        journal=(
+            e.get("secondary_title")
+            or e.get("journal_name")
+            or e.get("alternate_title3")
+            or e.get("alternate_title1")
+            or e.get("alternate_title2")
+        ),
         year=year_of(e.get("year") or e.get("publication_year") or e.get("date")),
         volume=e.get("volume"),
         pages=f"{first}-{last}" if first and last and last != first else (first or None),
         doi=doi_of(e.get("doi")),
         pmid=_pmid(e, pubmed=bool(database) and bool(_PUBMED_DB.search(str(database)))),
         abstract=e.get("abstract") or e.get("notes_abstract"),
-        database=database)
+        database=database,
+    )
 
 
 def _pmid(e: dict[str, Any], *, pubmed: bool) -> str | None:

@@ -16,23 +16,50 @@ from .text import LINE_END
 CSV_LAYOUTS: dict[str, dict[str, Any]] = {
     "pubmed": {
         "signature": ("PMID", "Title", "Authors", "Citation"),
-        "columns": {"title": "Title", "authors": "Authors", "journal": "Journal/Book",
-                    "year": "Publication Year", "doi": "DOI", "pmid": "PMID"},
-        "authors_sep": ",", "database": "PubMed", "pubmed_titles": True,
+        "columns": {
+            "title": "Title",
+            "authors": "Authors",
+            "journal": "Journal/Book",
+            "year": "Publication Year",
+            "doi": "DOI",
+            "pmid": "PMID",
+        },
+        "authors_sep": ",",
+        "database": "PubMed",
+        "pubmed_titles": True,
     },
     "zotero": {
         "signature": ("Key", "Item Type", "Publication Title"),
-        "columns": {"title": "Title", "authors": "Author", "journal": "Publication Title",
-                    "year": "Publication Year", "volume": "Volume", "pages": "Pages", "doi": "DOI",
-                    "abstract": "Abstract Note", "pmid": "Extra"},
-        "authors_sep": ";", "database": None,
+        "columns": {
+            "title": "Title",
+            "authors": "Author",
+            "journal": "Publication Title",
+            "year": "Publication Year",
+            "volume": "Volume",
+            "pages": "Pages",
+            "doi": "DOI",
+            "abstract": "Abstract Note",
+            "pmid": "Extra",
+        },
+        "authors_sep": ";",
+        "database": None,
     },
     "generic": {
         "signature": ("Title",),
-        "columns": {"title": "Title", "authors": "Authors", "journal": "Journal", "year": "Year",
-                    "volume": "Volume", "pages": "Pages", "doi": "DOI", "pmid": "PMID",
-                    "abstract": "Abstract", "database": "Database"},
-        "authors_sep": ";", "database": None,
+        "columns": {
+            "title": "Title",
+            "authors": "Authors",
+            "journal": "Journal",
+            "year": "Year",
+            "volume": "Volume",
+            "pages": "Pages",
+            "doi": "DOI",
+            "pmid": "PMID",
+            "abstract": "Abstract",
+            "database": "Database",
+        },
+        "authors_sep": ";",
+        "database": None,
     },
 }
 _CITATION = re.compile(r";\s*(?P<volume>[^():;\s]+)(?:\([^)]*\))?:(?P<pages>[^.;\s]+)")
@@ -47,7 +74,7 @@ def csv_layout(header: list[str]) -> str | None:
 
 
 class _Dialect(csv.excel):
-    skipinitialspace = True     # 'a, "b, c"' is two fields
+    skipinitialspace = True  # 'a, "b, c"' is two fields
 
 
 def _csv_dialect(text: str) -> Any:
@@ -81,10 +108,17 @@ def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
         return [], [Problem(path, 1, "", "no CSV header row", "no-records")]
     name = csv_layout(header)
     if name is None:
-        return [], [Problem(path, 1, "", f"unknown CSV layout (columns: {', '.join(header[:8])}); "
-                            "expected PubMed's (PMID, Title, Authors, Citation, ...) or Zotero's "
-                            "(Key, Item Type, Title, Publication Title, ...) or at least a Title column",
-                            "csv-layout")]
+        return [], [
+            Problem(
+                path,
+                1,
+                "",
+                f"unknown CSV layout (columns: {', '.join(header[:8])}); "
+                "expected PubMed's (PMID, Title, Authors, Citation, ...) or Zotero's "
+                "(Key, Item Type, Title, Publication Title, ...) or at least a Title column",
+                "csv-layout",
+            )
+        ]
     layout = CSV_LAYOUTS[name]
     index = {h.strip().casefold(): i for i, h in enumerate(header)}
     cols = {f: index.get(c.casefold()) for f, c in layout["columns"].items()}
@@ -98,8 +132,9 @@ def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
             break
         except csv.Error as err:
             position += 1
-            problems.append(Problem(path, line, f"record {position}", f"CSV error ({err}); skipped",
-                                    "csv-syntax"))
+            problems.append(
+                Problem(path, line, f"record {position}", f"CSV error ({err}); skipped", "csv-syntax")
+            )
             line = reader.line_num + 1
             continue
         if not any(c.strip() for c in row):
@@ -125,12 +160,28 @@ def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
         title = get("title")
         if layout.get("pubmed_titles"):
             title = pubmed_title(title)
-        rec = record(title=title, authors=authors, journal=get("journal"), year=year_of(get("year")),
-                     volume=volume, pages=pages, doi=doi_of(get("doi")), pmid=pmid,
-                     abstract=get("abstract"), database=get("database") or layout["database"])
+        rec = record(
+            title=title,
+            authors=authors,
+            journal=get("journal"),
+            year=year_of(get("year")),
+            volume=volume,
+            pages=pages,
+            doi=doi_of(get("doi")),
+            pmid=pmid,
+            abstract=get("abstract"),
+            database=get("database") or layout["database"],
+        )
         if len(row) < len(header):
-            problems.append(Problem(path, line, f"record {position}", f"has {len(row)} of {len(header)} "
-                                    "columns: truncated; skipped", "truncated"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"record {position}",
+                    f"has {len(row)} of {len(header)} columns: truncated; skipped",
+                    "truncated",
+                )
+            )
         else:
             kept = check(rec, path, line, position, problems)
             if kept:

@@ -26,9 +26,24 @@ FACETS: tuple[str, ...] = ("cell_source", "vesicle_term", "species", "design", "
 # vocabulary phrases too ambiguous in an abstract to suggest a term ("fetal bovine serum" is not
 # a plasma source; "hair follicle stem cells" are not MSC)
 SKIP: Mapping[str, frozenset[str]] = {
-    "cell_source": frozenset({"stem cells", "serum", "blood", "MAC", "various", "multiple sources",
-                              "synthetic", "unknown", "not reported", "unstated", "not stated",
-                              "mixed", "DP", "botanical"}),
+    "cell_source": frozenset(
+        {
+            "stem cells",
+            "serum",
+            "blood",
+            "MAC",
+            "various",
+            "multiple sources",
+            "synthetic",
+            "unknown",
+            "not reported",
+            "unstated",
+            "not stated",
+            "mixed",
+            "DP",
+            "botanical",
+        }
+    ),
     "vesicle_term": frozenset({"CM", "cell extract"}),
     "species": frozenset({"people", "unknown", "unstated", "not reported", "not stated"}),
     "design": frozenset({"SR", "review"}),
@@ -37,9 +52,14 @@ SKIP: Mapping[str, frozenset[str]] = {
 # extra trigger phrases (facet → term → phrases) for wordings the vocabulary does not list
 EXTRA: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "cell_source": {"platelet": ("platelet-rich plasma", "platelet rich plasma")},
-    "design": {"narrative review": ("this review", "narrative review"),
-               "randomized controlled trial": ("randomised controlled trial", "randomized clinical trial",
-                                               "randomised clinical trial")},
+    "design": {
+        "narrative review": ("this review", "narrative review"),
+        "randomized controlled trial": (
+            "randomised controlled trial",
+            "randomized clinical trial",
+            "randomised clinical trial",
+        ),
+    },
     "species": {"human": ("men", "women", "volunteers")},
 }
 # terms dropped when a more specific term of the facet is found
@@ -48,15 +68,24 @@ GENERIC: Mapping[str, frozenset[str]] = {
     "design": frozenset({"narrative review", "unspecified trial"}),
 }
 # phrases that mark work without vesicles (vesicle_term → none)
-NO_VESICLE: tuple[str, ...] = ("platelet-rich plasma", "platelet rich plasma", "PRP", "micrograft",
-                               "micrografts", "micrografting", "stromal vascular fraction", "fat graft",
-                               "fat grafting", "hair transplantation")
+NO_VESICLE: tuple[str, ...] = (
+    "platelet-rich plasma",
+    "platelet rich plasma",
+    "PRP",
+    "micrograft",
+    "micrografts",
+    "micrografting",
+    "stromal vascular fraction",
+    "fat graft",
+    "fat grafting",
+    "hair transplantation",
+)
 
 
 @dataclass(frozen=True)
 class Suggestion:
     facet: str
-    term: str            # a vocabulary key, or "none" (vesicle_term only)
+    term: str  # a vocabulary key, or "none" (vesicle_term only)
     label: str
     triggers: tuple[str, ...]
 

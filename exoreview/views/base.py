@@ -33,15 +33,21 @@ SPECIES_GROUPS: tuple[tuple[str, str], ...] = (
     ("no own data", "no experimental system (reviews)"),
 )
 SPECIES_GROUP_COLOURS: Mapping[str, str] = {
-    "people": "#0072B2", "animals in vivo": "#E69F00", "human tissue or cells": "#009E73",
-    "other or unstated cells": "#F0E442", "no own data": "#BBBBBB",
+    "people": "#0072B2",
+    "animals in vivo": "#E69F00",
+    "human tissue or cells": "#009E73",
+    "other or unstated cells": "#F0E442",
+    "no own data": "#BBBBBB",
 }
 DIRECTION_COLOURS: Mapping[str, str] = {
-    "increased": "#0072B2", "decreased": "#D55E00", "no significant change": "#999999",
-    "mixed": "#CC79A7", "planned": "#DDDDDD",
+    "increased": "#0072B2",
+    "decreased": "#D55E00",
+    "no significant change": "#999999",
+    "mixed": "#CC79A7",
+    "planned": "#DDDDDD",
 }
 LINE_MARKERS = frozenset({"x", "+", "1", "2", "3", "4", "|", "_"})
-MAX_BUBBLE = 1400.0      # points² of the largest bubble
+MAX_BUBBLE = 1400.0  # points² of the largest bubble
 BUBBLE_PER_STUDY = 90.0  # points² per study while the largest bubble fits
 
 
@@ -82,24 +88,48 @@ def rc() -> Any:
 
 
 def draw_empty(ax: Axes, what: str) -> None:
-    ax.text(0.5, 0.5, f"No {what} match this filter", transform=ax.transAxes, ha="center",
-            va="center", color="#555555", gid="exoreview-empty")
+    ax.text(
+        0.5,
+        0.5,
+        f"No {what} match this filter",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color="#555555",
+        gid="exoreview-empty",
+    )
     ax.set_xticks([])
     ax.set_yticks([])
 
 
-def tier_legend(ax: Axes, tiers: list[str], *, title: str = "design (strongest first)",
-                 loc: str = "upper left", marker_by_tier: bool = True) -> Any:
+def tier_legend(
+    ax: Axes,
+    tiers: list[str],
+    *,
+    title: str = "design (strongest first)",
+    loc: str = "upper left",
+    marker_by_tier: bool = True,
+) -> Any:
 
     handles = []
     for t in sorted(set(tiers), key=lambda x: TIER_RANK.get(x, 99)):
         hollow = t == "registered, no results"
-        handles.append(Line2D([], [], linestyle="", marker=style.TIER_MARKERS[t] if marker_by_tier else "o",
-                              markersize=8, markerfacecolor="none" if hollow else style.TIER_COLOURS[t],
-                              markeredgecolor=style.TIER_COLOURS[t] if hollow else "#333333",
-                              markeredgewidth=1.4 if hollow else 0.5, label=TIER_LABELS.get(t, t)))
-    return ax.legend(handles=handles, title=title, loc=loc, bbox_to_anchor=(1.01, 1.0),
-                     fontsize=8.5, title_fontsize=9)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="",
+                marker=style.TIER_MARKERS[t] if marker_by_tier else "o",
+                markersize=8,
+                markerfacecolor="none" if hollow else style.TIER_COLOURS[t],
+                markeredgecolor=style.TIER_COLOURS[t] if hollow else "#333333",
+                markeredgewidth=1.4 if hollow else 0.5,
+                label=TIER_LABELS.get(t, t),
+            )
+        )
+    return ax.legend(
+        handles=handles, title=title, loc=loc, bbox_to_anchor=(1.01, 1.0), fontsize=8.5, title_fontsize=9
+    )
 
 
 # scripts the figure font (DejaVu Sans) has no glyphs for: CJK ideographs, kana, hangul, full-width forms
@@ -126,4 +156,3 @@ def year_x(date: str) -> float:
     month = int(parts[1])
     day = int(parts[2]) if len(parts) > 2 else 15
     return year + ((month - 1) * 30.44 + day) / 365.25
-

@@ -22,6 +22,8 @@ from ..core.yamlio import atomic_write_bytes, atomic_write_text, display_path, d
 from ..errors import UsageError
 
 TABLE_FORMATS = (".csv", ".xlsx", ".html")
+
+
 def guard_target(path: str | os.PathLike) -> Path:
     """Refuse paths inside an evidence folder or with an evidence file's suffix."""
     p = Path(path)
@@ -29,8 +31,10 @@ def guard_target(path: str | os.PathLike) -> Path:
         raise UsageError(f"{display_path(p)}: exports are never written as .yaml (evidence files)")
     for parent in [p.parent.resolve(), *p.parent.resolve().parents]:
         if (parent / "vocabulary.yaml").is_file() and (parent / "schema.yaml").is_file():
-            raise UsageError(f"{display_path(p)} is inside the evidence folder {display_path(parent)}; "
-                             "write exports elsewhere (e.g. exports/)")
+            raise UsageError(
+                f"{display_path(p)} is inside the evidence folder {display_path(parent)}; "
+                "write exports elsewhere (e.g. exports/)"
+            )
     return p
 
 
@@ -43,40 +47,45 @@ def table_bytes(df: pd.DataFrame, fmt: str, *, caption: str | None = None) -> by
         with pd.ExcelWriter(buf, engine="openpyxl") as xl:
             neutralized(df).to_excel(xl, index=False, sheet_name="evidence")
             if caption:
-                pd.DataFrame({"caption": [neutralize(caption)]}).to_excel(
-                    xl, index=False, sheet_name="about")
+                pd.DataFrame({"caption": [neutralize(caption)]}).to_excel(xl, index=False, sheet_name="about")
         return buf.getvalue()
     if fmt == "html":
-        return html_document(df.to_html(index=False, escape=True, na_rep="",
-                                        classes="exoreview-table", border=0),
-                             title=caption or "exoreview table").encode("utf-8")
+        return html_document(
+            df.to_html(index=False, escape=True, na_rep="", classes="exoreview-table", border=0),
+            title=caption or "exoreview table",
+        ).encode("utf-8")
     raise UsageError(f"unknown table format '{fmt}'; use csv, xlsx or html")
 
 
 def html_document(body: str, *, title: str) -> str:
     """A self-contained HTML page (no remote scripts or styles)."""
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>"
-            "body{font-family:DejaVu Sans,Arial,sans-serif;margin:1.5em;color:#222}"
-            "table{border-collapse:collapse;font-size:13px}th,td{border-bottom:1px solid #ddd;"
-            "padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
-            f"</style></head><body><h1>{html.escape(title)}</h1>\n{body}\n</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>"
+        "body{font-family:DejaVu Sans,Arial,sans-serif;margin:1.5em;color:#222}"
+        "table{border-collapse:collapse;font-size:13px}th,td{border-bottom:1px solid #ddd;"
+        "padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
+        f"</style></head><body><h1>{html.escape(title)}</h1>\n{body}\n</body></html>\n"
+    )
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike, *, caption: str | None = None) -> Path:
     """Write `df` as CSV, XLSX or HTML by the file's suffix; atomic; never into evidence/."""
     p = guard_target(path)
     if p.is_dir() and p.suffix.lower() not in TABLE_FORMATS:
-        raise UsageError(f"{display_path(p)}: is a folder, not a file; give a file in it, such as "
-                         f"{display_path(p / 'table.csv')} (.csv, .xlsx or .html)")
+        raise UsageError(
+            f"{display_path(p)}: is a folder, not a file; give a file in it, such as "
+            f"{display_path(p / 'table.csv')} (.csv, .xlsx or .html)"
+        )
     if p.suffix.lower() not in TABLE_FORMATS:
         raise UsageError(f"{display_path(p)}: unknown table format; use .csv, .xlsx or .html")
     data = table_bytes(df, p.suffix, caption=caption)
     return atomic_write_bytes(p, data, overwrite=True)
 
 
-def write_evidence(evidence: Any, folder: str | os.PathLike, *,
-                   source: str | os.PathLike | None = None) -> Path:
+def write_evidence(
+    evidence: Any, folder: str | os.PathLike, *, source: str | os.PathLike | None = None
+) -> Path:
     """Write (a filtered) Evidence as a new evidence folder that ``load`` reads back unchanged.
 
     vocabulary.yaml and schema.yaml are copied from `source` (default: the folder the evidence
@@ -94,8 +103,11 @@ def write_evidence(evidence: Any, folder: str | os.PathLike, *,
             raise UsageError(f"{display_path(src / name)} not found; pass source=<evidence folder>")
     for name in ("vocabulary.yaml", "schema.yaml"):
         atomic_write_bytes(target / name, (src / name).read_bytes())
-    for sub, records in (("studies", evidence.records), ("regulatory", evidence.regulatory_records),
-                         ("claims", evidence.claim_records)):
+    for sub, records in (
+        ("studies", evidence.records),
+        ("regulatory", evidence.regulatory_records),
+        ("claims", evidence.claim_records),
+    ):
         for key, rec in records.items():
             clean = {k: v for k, v in rec.items() if not k.startswith("_")}
             atomic_write_text(target / sub / f"{key}.yaml", dump_yaml(clean))
@@ -105,8 +117,14 @@ def write_evidence(evidence: Any, folder: str | os.PathLike, *,
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
-def save_figure(fig_or_ax: Any, stem: str | os.PathLike, *, formats: tuple[str, ...] = FIGURE_FORMATS,
-                dpi: int = 300, stamp: str | None = None) -> list[Path]:
+def save_figure(
+    fig_or_ax: Any,
+    stem: str | os.PathLike,
+    *,
+    formats: tuple[str, ...] = FIGURE_FORMATS,
+    dpi: int = 300,
+    stamp: str | None = None,
+) -> list[Path]:
     """Save a figure as PNG (300 dpi), SVG (text kept as text) and PDF: ``<stem>.<fmt>``.
 
     `stamp` (e.g. the filter description) is written on the figure before saving. Each file is
@@ -119,15 +137,15 @@ def save_figure(fig_or_ax: Any, stem: str | os.PathLike, *, formats: tuple[str, 
     stem = Path(stem)
     guard_target(stem.with_suffix(".png"))
     if stamp:
-        fig.text(0.99, 0.005, stamp, ha="right", va="bottom", fontsize=8, color="#555555",
-                 gid="exoreview-stamp")
+        fig.text(
+            0.99, 0.005, stamp, ha="right", va="bottom", fontsize=8, color="#555555", gid="exoreview-stamp"
+        )
     written = []
     with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
         for fmt in formats:
             buf = io.BytesIO()
             fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight", metadata=figure_metadata(fmt))
-            written.append(atomic_write_bytes(stem.with_suffix(f".{fmt}"), buf.getvalue(),
-                                              overwrite=True))
+            written.append(atomic_write_bytes(stem.with_suffix(f".{fmt}"), buf.getvalue(), overwrite=True))
     return written
 
 

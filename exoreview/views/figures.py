@@ -19,25 +19,42 @@ from typing import Any
 
 from .base import describe
 from .maps import (
-                   direction_data,
-                   evidence_profile,
-                   gap_map,
-                   gap_map_data,
-                   mode_of_action,
-                   mode_of_action_data,
-                   outcome_directions,
-                   profile_data,
-                   species_groups,
+    direction_data,
+    evidence_profile,
+    gap_map,
+    gap_map_data,
+    mode_of_action,
+    mode_of_action_data,
+    outcome_directions,
+    profile_data,
+    species_groups,
 )
 from .timelines import milestones, regulatory_timeline, timeline, timeline_data
 
 # every figure view by name (the report and the tests call them through this table)
 VIEWS: Mapping[str, Callable[..., Any]] = {
-    "timeline": timeline, "gap-map": gap_map, "evidence-profile": evidence_profile,
-    "mode-of-action": mode_of_action, "outcome-directions": outcome_directions,
+    "timeline": timeline,
+    "gap-map": gap_map,
+    "evidence-profile": evidence_profile,
+    "mode-of-action": mode_of_action,
+    "outcome-directions": outcome_directions,
     "regulatory-timeline": regulatory_timeline,
 }
 
-__all__ = ["VIEWS", "describe", "timeline", "timeline_data", "milestones", "regulatory_timeline", "gap_map",
-           "gap_map_data", "mode_of_action", "mode_of_action_data", "evidence_profile", "profile_data",
-           "species_groups", "outcome_directions", "direction_data"]
+__all__ = [
+    "VIEWS",
+    "describe",
+    "timeline",
+    "timeline_data",
+    "milestones",
+    "regulatory_timeline",
+    "gap_map",
+    "gap_map_data",
+    "mode_of_action",
+    "mode_of_action_data",
+    "evidence_profile",
+    "profile_data",
+    "species_groups",
+    "outcome_directions",
+    "direction_data",
+]

@@ -45,8 +45,9 @@ def _cell_summary(pairs: pd.DataFrame, tiers: pd.Series, row: str, col: str) -> 
     p = pairs.drop_duplicates(["study", row, col]).copy()
     p["rank"] = p["study"].map(tiers).map(TIER_RANK).fillna(99).astype(int)
     g = p.groupby([row, col], sort=False, observed=True)
-    out = g.agg(studies=("study", "nunique"), best=("rank", "min"),
-                keys=("study", lambda s: tuple(sorted(set(s))))).reset_index()
+    out = g.agg(
+        studies=("study", "nunique"), best=("rank", "min"), keys=("study", lambda s: tuple(sorted(set(s))))
+    ).reset_index()
     out["best_tier"] = out["best"].map(lambda r: TIER_NAMES[r] if r < len(TIER_NAMES) else "narrative review")
     return out.drop(columns="best")
 
@@ -80,8 +81,9 @@ def gap_map_data(ev: Evidence) -> pd.DataFrame:
     return _cell_summary(pairs, _study_tiers(ev), "cell_source", "outcome_group")
 
 
-def _bubble_matrix(ax: Axes, data: pd.DataFrame, *, x: str, y: str, xorder: list[str],
-                   yorder: list[str], gid: str) -> None:
+def _bubble_matrix(
+    ax: Axes, data: pd.DataFrame, *, x: str, y: str, xorder: list[str], yorder: list[str], gid: str
+) -> None:
     xi = {v: i for i, v in enumerate(xorder)}
     yi = {v: i for i, v in enumerate(yorder)}
     counts = data["studies"].to_numpy(dtype=float)
@@ -93,11 +95,28 @@ def _bubble_matrix(ax: Axes, data: pd.DataFrame, *, x: str, y: str, xorder: list
     # (registered-only) bubbles in black
     face = [((0, 0, 0, 0) if h else to_rgba(c, 0.9)) for c, h in zip(colours, hollow)]
     edge = [(to_rgba(c) if h else to_rgba("#333333", 0.9)) for c, h in zip(colours, hollow)]
-    ax.scatter(data[x].map(xi), data[y].map(yi), s=counts * per, facecolors=face,
-               edgecolors=edge, linewidths=[1.5 if h else 0.5 for h in hollow], zorder=3, gid=gid)
+    ax.scatter(
+        data[x].map(xi),
+        data[y].map(yi),
+        s=counts * per,
+        facecolors=face,
+        edgecolors=edge,
+        linewidths=[1.5 if h else 0.5 for h in hollow],
+        zorder=3,
+        gid=gid,
+    )
     for xv, yv, n, c, h in zip(data[x].map(xi), data[y].map(yi), data["studies"], colours, hollow):
-        ax.text(xv, yv, str(int(n)), ha="center", va="center", fontsize=8, zorder=4,
-                color="#111111" if h or _light(c) else "white", gid=f"{gid}-count")
+        ax.text(
+            xv,
+            yv,
+            str(int(n)),
+            ha="center",
+            va="center",
+            fontsize=8,
+            zorder=4,
+            color="#111111" if h or _light(c) else "white",
+            gid=f"{gid}-count",
+        )
     ax.set_xticks(range(len(xorder)), [shorten(v, 28) for v in xorder], rotation=30, ha="right")
     ax.set_yticks(range(len(yorder)), [shorten(v, 34) for v in yorder])
     ax.set_xlim(-0.6, len(xorder) - 0.4)
@@ -106,8 +125,9 @@ def _bubble_matrix(ax: Axes, data: pd.DataFrame, *, x: str, y: str, xorder: list
     ax.set_axisbelow(True)
 
 
-def gap_map(ev: Evidence, *, spec: Filter | None = None, caption: str | None = None,
-            ax: Axes | None = None) -> Axes:
+def gap_map(
+    ev: Evidence, *, spec: Filter | None = None, caption: str | None = None, ax: Axes | None = None
+) -> Axes:
     """Evidence gap map: cell source (rows) × outcome group (columns); bubble area ∝ number of
     studies, colour = strongest design among them; empty cells are the gaps."""
     ev = prepare(ev, spec)
@@ -119,16 +139,20 @@ def gap_map(ev: Evidence, *, spec: Filter | None = None, caption: str | None = N
     with rc():
         ax = axes_for(ax, (10, max(4.2, 1.8 + 0.42 * len(rows))))
         n = len(set().union(*data["keys"])) if len(data) else 0
-        set_title(ax, "Evidence gap map: cell source × outcome group", desc,
-               f"{n_studies(n)} with coded outcomes; bubble area = studies")
+        set_title(
+            ax,
+            "Evidence gap map: cell source × outcome group",
+            desc,
+            f"{n_studies(n)} with coded outcomes; bubble area = studies",
+        )
         if data.empty:
             draw_empty(ax, "studies with outcomes")
             return ax
-        _bubble_matrix(ax, data, x="outcome_group", y="cell_source", xorder=groups, yorder=rows,
-                       gid="gap-map")
+        _bubble_matrix(
+            ax, data, x="outcome_group", y="cell_source", xorder=groups, yorder=rows, gid="gap-map"
+        )
         ax.set_xlabel("outcome group")
-        tier_legend(ax, list(data["best_tier"]), title="strongest design in cell",
-                     marker_by_tier=False)
+        tier_legend(ax, list(data["best_tier"]), title="strongest design in cell", marker_by_tier=False)
     return ax
 
 
@@ -141,8 +165,9 @@ def mode_of_action_data(ev: Evidence) -> pd.DataFrame:
     return _cell_summary(mech.merge(cs, on="study"), _study_tiers(ev), "mechanism", "cell_source")
 
 
-def mode_of_action(ev: Evidence, *, spec: Filter | None = None, caption: str | None = None,
-                   ax: Axes | None = None) -> Axes:
+def mode_of_action(
+    ev: Evidence, *, spec: Filter | None = None, caption: str | None = None, ax: Axes | None = None
+) -> Axes:
     """Mode-of-action map: mechanisms the authors measured (rows) per cell source (columns);
     bubble area ∝ studies, colour = strongest design. Mechanisms only speculated about are not
     coded, so an empty cell means 'not measured', not 'not involved'."""
@@ -154,16 +179,20 @@ def mode_of_action(ev: Evidence, *, spec: Filter | None = None, caption: str | N
     with rc():
         ax = axes_for(ax, (max(8.0, 3.5 + 0.55 * len(cols)), max(4.2, 1.8 + 0.42 * len(rows))))
         n = len(set().union(*data["keys"])) if len(data) else 0
-        set_title(ax, "Mode of action: mechanisms measured, by cell source", desc,
-               f"{n_studies(n)} reporting a mechanism")
+        set_title(
+            ax,
+            "Mode of action: mechanisms measured, by cell source",
+            desc,
+            f"{n_studies(n)} reporting a mechanism",
+        )
         if data.empty:
             draw_empty(ax, "studies reporting a mechanism")
             return ax
-        _bubble_matrix(ax, data, x="cell_source", y="mechanism", xorder=cols, yorder=rows,
-                       gid="mode-of-action")
+        _bubble_matrix(
+            ax, data, x="cell_source", y="mechanism", xorder=cols, yorder=rows, gid="mode-of-action"
+        )
         ax.set_xlabel("cell source")
-        tier_legend(ax, list(data["best_tier"]), title="strongest design in cell",
-                     marker_by_tier=False)
+        tier_legend(ax, list(data["best_tier"]), title="strongest design in cell", marker_by_tier=False)
     return ax
 
 
@@ -203,8 +232,9 @@ def profile_data(ev: Evidence) -> pd.DataFrame:
     return table.reindex(index=tiers, columns=cols, fill_value=0)
 
 
-def evidence_profile(ev: Evidence, *, spec: Filter | None = None, caption: str | None = None,
-                     ax: Axes | None = None) -> Axes:
+def evidence_profile(
+    ev: Evidence, *, spec: Filter | None = None, caption: str | None = None, ax: Axes | None = None
+) -> Axes:
     """How much of the base is human: studies per design tier, split by species group."""
     ev = prepare(ev, spec)
     desc = describe(spec, caption)
@@ -224,8 +254,15 @@ def evidence_profile(ev: Evidence, *, spec: Filter | None = None, caption: str |
             vals = table[g].to_numpy(dtype=float)
             if vals.sum() == 0:
                 continue
-            ax.barh(y, vals, left=left, color=SPECIES_GROUP_COLOURS[g], edgecolor="white",
-                    label=g, gid=f"species:{g}")
+            ax.barh(
+                y,
+                vals,
+                left=left,
+                color=SPECIES_GROUP_COLOURS[g],
+                edgecolor="white",
+                label=g,
+                gid=f"species:{g}",
+            )
             left += vals
         for yi, tot in zip(y, left):
             ax.text(tot + 0.15, yi, str(int(tot)), va="center", fontsize=9, gid="profile-total")
@@ -251,8 +288,9 @@ def direction_data(ev: Evidence) -> pd.DataFrame:
     return table.reindex(index=groups, columns=list(DIRECTIONS), fill_value=0)
 
 
-def outcome_directions(ev: Evidence, *, spec: Filter | None = None, caption: str | None = None,
-                       ax: Axes | None = None) -> Axes:
+def outcome_directions(
+    ev: Evidence, *, spec: Filter | None = None, caption: str | None = None, ax: Axes | None = None
+) -> Axes:
     """Reported outcomes by group and direction (increased, decreased, no significant change,
     mixed, planned). Counts are outcome records, not effect sizes."""
     ev = prepare(ev, spec)
@@ -262,8 +300,9 @@ def outcome_directions(ev: Evidence, *, spec: Filter | None = None, caption: str
         ax = axes_for(ax, (10, 4.6))
         total = int(table.to_numpy().sum())
         n = ev.outcomes["study"].nunique() if len(ev.outcomes) else 0
-        set_title(ax, "Direction of reported outcomes by outcome group", desc,
-               f"{total} outcomes in {n_studies(n)}")
+        set_title(
+            ax, "Direction of reported outcomes by outcome group", desc, f"{total} outcomes in {n_studies(n)}"
+        )
         if total == 0:
             draw_empty(ax, "outcomes")
             return ax
@@ -273,12 +312,20 @@ def outcome_directions(ev: Evidence, *, spec: Filter | None = None, caption: str
             vals = table[d].to_numpy(dtype=float)
             if vals.sum() == 0:
                 continue
-            ax.barh(y, vals, left=left, color=DIRECTION_COLOURS[d], edgecolor="#666666",
-                    linewidth=0.4, label=d, hatch="//" if d == "planned" else None, gid=f"direction:{d}")
+            ax.barh(
+                y,
+                vals,
+                left=left,
+                color=DIRECTION_COLOURS[d],
+                edgecolor="#666666",
+                linewidth=0.4,
+                label=d,
+                hatch="//" if d == "planned" else None,
+                gid=f"direction:{d}",
+            )
             left += vals
         ax.set_yticks(y, list(table.index))
         ax.invert_yaxis()
         ax.set_xlabel("outcome records (a study may report several)")
         ax.legend(title="direction", loc="lower right", fontsize=9)
     return ax
-

@@ -17,53 +17,70 @@ from .style import new_axes
 
 BOXES: tuple[tuple[str, int, int, str], ...] = (
     ("identified", 0, 0, "Records identified from databases\n(n = {identified})\n{databases}"),
-    ("removed", 1, 0, "Records removed before screening:\n  Duplicate records (n = {duplicates})\n"
-                      "  Already in the evidence base (n = {in_evidence})"),
+    (
+        "removed",
+        1,
+        0,
+        "Records removed before screening:\n  Duplicate records (n = {duplicates})\n"
+        "  Already in the evidence base (n = {in_evidence})",
+    ),
     ("screened", 0, 1, "Records screened\n(n = {screened}){screen_pending_line}"),
     ("screen_excluded", 1, 1, "Records excluded\n(n = {screen_excluded}){screen_reasons}"),
     ("sought", 0, 2, "Reports sought for retrieval\n(n = {sought})"),
     ("not_retrieved", 1, 2, "Reports not retrieved\n(n = {not_retrieved})"),
     ("assessed", 0, 3, "Reports assessed for eligibility\n(n = {assessed}){full_text_pending_line}"),
     ("full_text_excluded", 1, 3, "Reports excluded (n = {full_text_excluded}){full_text_reasons}"),
-    ("included", 0, 4, "New studies included in review\n(n = {included})\n"
-                       "Reports of new included studies\n(n = {included})"),
+    (
+        "included",
+        0,
+        4,
+        "New studies included in review\n(n = {included})\nReports of new included studies\n(n = {included})",
+    ),
 )
 ARROWS: tuple[tuple[str, str], ...] = (
-    ("identified", "removed"), ("identified", "screened"), ("screened", "screen_excluded"),
-    ("screened", "sought"), ("sought", "not_retrieved"), ("sought", "assessed"),
-    ("assessed", "full_text_excluded"), ("assessed", "included"))
-PHASES: tuple[tuple[str, int, int], ...] = (("Identification", 0, 0), ("Screening", 1, 3),
-                                            ("Included", 4, 4))
+    ("identified", "removed"),
+    ("identified", "screened"),
+    ("screened", "screen_excluded"),
+    ("screened", "sought"),
+    ("sought", "not_retrieved"),
+    ("sought", "assessed"),
+    ("assessed", "full_text_excluded"),
+    ("assessed", "included"),
+)
+PHASES: tuple[tuple[str, int, int], ...] = (("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, 4))
 
 
 def box_texts(c: Counts) -> dict[str, str]:
     """The text of every box (what the figure shows), from the counts."""
 
     def listing(items: tuple[tuple[str, int], ...]) -> str:
-        return "".join("\n" + textwrap.fill(f"{name} (n = {n})", width=52, initial_indent="  ",
-                                             subsequent_indent="    ") for name, n in items)
+        return "".join(
+            "\n" + textwrap.fill(f"{name} (n = {n})", width=52, initial_indent="  ", subsequent_indent="    ")
+            for name, n in items
+        )
 
     fields = asdict(c)
     fields["databases"] = "\n".join(f"{db} (n = {n})" for db, n in c.databases) or "no records imported"
     fields["screen_reasons"] = listing(c.screen_reasons)
     fields["full_text_reasons"] = listing(c.full_text_reasons)
-    fields["screen_pending_line"] = (f"\nawaiting a decision (n = {c.screen_pending})"
-                                     if c.screen_pending else "")
-    fields["full_text_pending_line"] = (f"\nawaiting a decision (n = {c.full_text_pending})"
-                                        if c.full_text_pending else "")
+    fields["screen_pending_line"] = (
+        f"\nawaiting a decision (n = {c.screen_pending})" if c.screen_pending else ""
+    )
+    fields["full_text_pending_line"] = (
+        f"\nawaiting a decision (n = {c.full_text_pending})" if c.full_text_pending else ""
+    )
     return {box: template.format(**fields) for box, _col, _row, template in BOXES}
 
 
 def flow_diagram(c: Counts, *, ax=None, title: str | None = "PRISMA 2020 flow diagram"):
     """Draw the flow diagram on `ax` (or a new Axes) and return the Axes. Writes nothing."""
 
-
     texts = box_texts(c)
     lines = {box: t.count("\n") + 1 for box, t in texts.items()}
     row_lines = {}
     for box, _col, row, _t in BOXES:
         row_lines[row] = max(row_lines.get(row, 1), lines[box])
-    line_h = 0.24                       # data units (about inches) per 10-pt text line
+    line_h = 0.24  # data units (about inches) per 10-pt text line
     heights = {row: n * line_h + 0.4 for row, n in row_lines.items()}
     gap = 0.45
     tops, y = {}, 0.0
@@ -80,28 +97,73 @@ def flow_diagram(c: Counts, *, ax=None, title: str | None = "PRISMA 2020 flow di
         h = heights[row]
         x0, y0 = xs[col], tops[row] - h
         geo[box] = (x0, y0, width[col], h)
-        ax.add_patch(FancyBboxPatch((x0, y0), width[col], h, boxstyle="round,pad=0,rounding_size=0.08",
-                                    linewidth=1.2, edgecolor="#333333",
-                                    facecolor="#FFFFFF" if col == 0 else "#F4F4F4", gid=f"prisma-box-{box}"))
-        t = ax.text(x0 + 0.18, y0 + h / 2, texts[box], ha="left", va="center", fontsize=10,
-                    linespacing=1.35, color="#111111")
+        ax.add_patch(
+            FancyBboxPatch(
+                (x0, y0),
+                width[col],
+                h,
+                boxstyle="round,pad=0,rounding_size=0.08",
+                linewidth=1.2,
+                edgecolor="#333333",
+                facecolor="#FFFFFF" if col == 0 else "#F4F4F4",
+                gid=f"prisma-box-{box}",
+            )
+        )
+        t = ax.text(
+            x0 + 0.18,
+            y0 + h / 2,
+            texts[box],
+            ha="left",
+            va="center",
+            fontsize=10,
+            linespacing=1.35,
+            color="#111111",
+        )
         t.set_gid(f"prisma-{box}")
     for a, b in ARROWS:
         ax0, ay0, aw, ah = geo[a]
         bx0, by0, bw, bh = geo[b]
-        if abs(ax0 - bx0) < 1e-9:       # same column: down
+        if abs(ax0 - bx0) < 1e-9:  # same column: down
             start, end = (ax0 + aw / 2, ay0), (bx0 + bw / 2, by0 + bh)
-        else:                           # to the side box
+        else:  # to the side box
             start, end = (ax0 + aw, ay0 + ah / 2), (bx0, by0 + bh / 2)
-        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, linewidth=1.2,
-                                     color="#333333", shrinkA=0, shrinkB=0))
+        ax.add_patch(
+            FancyArrowPatch(
+                start,
+                end,
+                arrowstyle="-|>",
+                mutation_scale=14,
+                linewidth=1.2,
+                color="#333333",
+                shrinkA=0,
+                shrinkB=0,
+            )
+        )
     for name, first, last in PHASES:
         top = tops[first]
         bottom = tops[last] - heights[last]
-        ax.add_patch(FancyBboxPatch((0.05, bottom), 0.5, top - bottom, boxstyle="round,pad=0,rounding_size=0.08",
-                                    linewidth=0, facecolor="#56B4E9", alpha=0.35))
-        t = ax.text(0.3, (top + bottom) / 2, name, rotation=90, ha="center", va="center", fontsize=11,
-                    fontweight="bold", color="#0B3C5D")
+        ax.add_patch(
+            FancyBboxPatch(
+                (0.05, bottom),
+                0.5,
+                top - bottom,
+                boxstyle="round,pad=0,rounding_size=0.08",
+                linewidth=0,
+                facecolor="#56B4E9",
+                alpha=0.35,
+            )
+        )
+        t = ax.text(
+            0.3,
+            (top + bottom) / 2,
+            name,
+            rotation=90,
+            ha="center",
+            va="center",
+            fontsize=11,
+            fontweight="bold",
+            color="#0B3C5D",
+        )
         t.set_gid(f"prisma-phase-{name.lower()}")
     ax.set_xlim(0, xs[1] + width[1] + 0.1)
     ax.set_ylim(-total_h - 0.1, 0.2)

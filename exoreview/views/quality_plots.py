@@ -22,15 +22,25 @@ from . import style
 
 # robvis-style levels: colour (Okabe–Ito) and symbol
 LEVEL_COLOURS: dict[str, str] = {
-    "low": "#009E73", "some concerns": "#F0E442", "high": "#D55E00", "critical": "#000000",
-    "unclear": "#56B4E9", "not applicable": "#BBBBBB", "not extracted": "#FFFFFF",
+    "low": "#009E73",
+    "some concerns": "#F0E442",
+    "high": "#D55E00",
+    "critical": "#000000",
+    "unclear": "#56B4E9",
+    "not applicable": "#BBBBBB",
+    "not extracted": "#FFFFFF",
 }
 LEVEL_SYMBOLS: dict[str, str] = {
-    "low": "+", "some concerns": "−", "high": "×", "critical": "!", "unclear": "?",
-    "not applicable": "", "not extracted": "·",
+    "low": "+",
+    "some concerns": "−",
+    "high": "×",
+    "critical": "!",
+    "unclear": "?",
+    "not applicable": "",
+    "not extracted": "·",
 }
 LEVEL_TEXT_COLOURS: dict[str, str] = {"critical": "white"}
-REPORTED_COLOURS = ("#FFFFFF", "#C8C8C8", "#0072B2")   # not extracted, not reported, reported
+REPORTED_COLOURS = ("#FFFFFF", "#C8C8C8", "#0072B2")  # not extracted, not reported, reported
 
 
 def _axes(ax, figsize):
@@ -50,7 +60,7 @@ def _level_words(tool: str) -> dict[str, str]:
 
 
 def _overall_level(tool: str, overall: str | None) -> str:
-    if overall is None or overall != overall:   # no overall: the tool could not be applied
+    if overall is None or overall != overall:  # no overall: the tool could not be applied
         return "not extracted"
     if tool in ("RoB 2",):
         return overall
@@ -87,16 +97,28 @@ def traffic_light(table, *, tool: str | None = None, ax=None, title: str | None 
     xs, ys, colours = [], [], []
     for yi, study in enumerate(studies):
         for xi, item in enumerate(items + ["overall"]):
-            level = (_overall_level(tool, overall[study]) if item == "overall"
-                     else cells.get((study, item), "not applicable"))
+            level = (
+                _overall_level(tool, overall[study])
+                if item == "overall"
+                else cells.get((study, item), "not applicable")
+            )
             xs.append(xi)
             ys.append(yi)
             colours.append(LEVEL_COLOURS[level])
-            ax.text(xi, yi, LEVEL_SYMBOLS[level], ha="center", va="center", fontsize=10,
-                    fontweight="bold", color=LEVEL_TEXT_COLOURS.get(level, "black"),
-                    gid=f"rob-symbol:{level}")
-    ax.scatter(xs, ys, s=260, c=colours, edgecolors="#333333", linewidths=0.5, zorder=2,
-               gid="rob-traffic-light")
+            ax.text(
+                xi,
+                yi,
+                LEVEL_SYMBOLS[level],
+                ha="center",
+                va="center",
+                fontsize=10,
+                fontweight="bold",
+                color=LEVEL_TEXT_COLOURS.get(level, "black"),
+                gid=f"rob-symbol:{level}",
+            )
+    ax.scatter(
+        xs, ys, s=260, c=colours, edgecolors="#333333", linewidths=0.5, zorder=2, gid="rob-traffic-light"
+    )
     ax.set_xticks(range(len(items) + 1))
     ax.set_xticklabels([spec.label(i).split(" ")[0] for i in items] + ["Overall"])
     ax.set_yticks(range(len(studies)))
@@ -108,11 +130,9 @@ def traffic_light(table, *, tool: str | None = None, ax=None, title: str | None 
     for side in ("left", "bottom", "top", "right"):
         ax.spines[side].set_visible(False)
     _legend(ax, tool, set(colours))
-    key = "; ".join(f"{spec.label(i).split(' ')[0]} {' '.join(spec.label(i).split(' ')[1:])}"
-                    for i in items)
+    key = "; ".join(f"{spec.label(i).split(' ')[0]} {' '.join(spec.label(i).split(' ')[1:])}" for i in items)
     ax.set_title(title or f"Risk of bias ({tool}), {len(studies)} studies", loc="left", pad=28)
-    ax.set_xlabel(_wrap(key, int(ax.figure.get_figwidth() * 11)), fontsize=7, color="#555555",
-                  loc="left")
+    ax.set_xlabel(_wrap(key, int(ax.figure.get_figwidth() * 11)), fontsize=7, color="#555555", loc="left")
     return ax
 
 
@@ -127,14 +147,22 @@ def _legend(ax, tool: str, colours_used: set[str]) -> None:
         if colour not in colours_used:
             continue
         label = words.get(level, level)
-        handles.append(Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=colour,
-                              markeredgecolor="#333333", label=f"{LEVEL_SYMBOLS[level]} {label}".strip()))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="Judgement",
-              frameon=False)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=10,
+                markerfacecolor=colour,
+                markeredgecolor="#333333",
+                label=f"{LEVEL_SYMBOLS[level]} {label}".strip(),
+            )
+        )
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="Judgement", frameon=False)
 
 
-def summary_bar(table, *, tool: str | None = None, weighted: bool = True, ax=None,
-                title: str | None = None):
+def summary_bar(table, *, tool: str | None = None, weighted: bool = True, ax=None, title: str | None = None):
     """Share of studies at each judgement, item by item and overall (robvis ``rob_summary``).
 
     Weighted by sample size (n_participants / n_animals) when every study reports one; otherwise
@@ -145,7 +173,7 @@ def summary_bar(table, *, tool: str | None = None, weighted: bool = True, ax=Non
     per_study = table.drop_duplicates("study").set_index("study")
     n = per_study["n"]
     use_weights = weighted and n.notna().all() and len(n) > 0
-    w = (n.astype(float) if use_weights else per_study["n"].map(lambda _: 1.0).astype(float))
+    w = n.astype(float) if use_weights else per_study["n"].map(lambda _: 1.0).astype(float)
     rows = list(spec.item_ids) + ["overall"]
     ax = _axes(ax, (10, 1.2 + 0.55 * len(rows)))
     levels = [lv for lv in rob.LEVELS]
@@ -165,8 +193,16 @@ def summary_bar(table, *, tool: str | None = None, weighted: bool = True, ax=Non
         if not shares[:, li].any():
             continue
         label = words.get(level, level)
-        ax.barh(range(len(rows)), shares[:, li], left=left, color=LEVEL_COLOURS[level],
-                edgecolor="#333333", linewidth=0.5, label=label, gid=f"rob-summary:{level}")
+        ax.barh(
+            range(len(rows)),
+            shares[:, li],
+            left=left,
+            color=LEVEL_COLOURS[level],
+            edgecolor="#333333",
+            linewidth=0.5,
+            label=label,
+            gid=f"rob-summary:{level}",
+        )
         left += shares[:, li]
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([spec.label(i) for i in spec.item_ids] + ["Overall risk of bias"])
@@ -202,8 +238,15 @@ def ev_heatmap(table, *, ax=None, title: str | None = None):
             unknown.append((items.index(r.item), studies.index(r.study)))
         score[r.study] = (r.score, r.max)
     ax = _axes(ax, (11, 1.6 + 0.32 * len(studies)))
-    ax.imshow(grid, cmap=ListedColormap(list(REPORTED_COLOURS)), vmin=0, vmax=2, aspect="auto",
-              interpolation="nearest", gid="ev-heatmap")
+    ax.imshow(
+        grid,
+        cmap=ListedColormap(list(REPORTED_COLOURS)),
+        vmin=0,
+        vmax=2,
+        aspect="auto",
+        interpolation="nearest",
+        gid="ev-heatmap",
+    )
     if unknown:
         ax.scatter(*zip(*unknown), marker=".", s=12, color="#777777", gid="ev-not-extracted")
     ax.set_xticks(range(len(items)))
@@ -218,19 +261,32 @@ def ev_heatmap(table, *, ax=None, title: str | None = None):
         ax.spines[side].set_visible(False)
     for yi, study in enumerate(studies):
         s, m = score[study]
-        ax.text(len(items) - 0.3, yi, f"{s}/{m} assessed", va="center", ha="left", fontsize=8,
-                gid="ev-score")
-    ax.legend(handles=[Patch(facecolor=REPORTED_COLOURS[2], label="reported"),
-                       Patch(facecolor=REPORTED_COLOURS[1], label="not reported by the study (full text read)"),
-                       Patch(facecolor=REPORTED_COLOURS[0], edgecolor="#999999",
-                             label="· not extracted (abstract only)")],
-              loc="upper left", bbox_to_anchor=(1.06, 1.0), frameon=False)
+        ax.text(len(items) - 0.3, yi, f"{s}/{m} assessed", va="center", ha="left", fontsize=8, gid="ev-score")
+    ax.legend(
+        handles=[
+            Patch(facecolor=REPORTED_COLOURS[2], label="reported"),
+            Patch(facecolor=REPORTED_COLOURS[1], label="not reported by the study (full text read)"),
+            Patch(
+                facecolor=REPORTED_COLOURS[0], edgecolor="#999999", label="· not extracted (abstract only)"
+            ),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.06, 1.0),
+        frameon=False,
+    )
     ax.set_title(title or f"EV reporting (MISEV items), {len(studies)} studies", loc="left")
     return ax
 
 
-def forest(effects, *, pooled=None, ax=None, xlabel: str | None = None, title: str | None = None,
-           null: float | None = 0.0):
+def forest(
+    effects,
+    *,
+    pooled=None,
+    ax=None,
+    xlabel: str | None = None,
+    title: str | None = None,
+    null: float | None = 0.0,
+):
     """Forest plot: one row an estimate (square sized by weight, CI line), the pooled diamond and
     the prediction interval when `pooled` (an :class:`exoreview.effects.Pooled`) is given.
 
@@ -250,33 +306,64 @@ def forest(effects, *, pooled=None, ax=None, xlabel: str | None = None, title: s
         weights = 100 * (1 / var) / (1 / var).sum()
     sizes = 40 + 260 * weights / weights.max()
     y = np.arange(k)
-    ax.hlines(y, rows["ci_low"].astype(float), rows["ci_high"].astype(float), color="#333333",
-              linewidth=1.4, gid="forest-ci")
-    ax.scatter(rows["estimate"].astype(float), y, s=sizes, marker="s", color=style.OKABE_ITO[4],
-               zorder=3, gid="forest-study")
+    ax.hlines(
+        y,
+        rows["ci_low"].astype(float),
+        rows["ci_high"].astype(float),
+        color="#333333",
+        linewidth=1.4,
+        gid="forest-ci",
+    )
+    ax.scatter(
+        rows["estimate"].astype(float),
+        y,
+        s=sizes,
+        marker="s",
+        color=style.OKABE_ITO[4],
+        zorder=3,
+        gid="forest-study",
+    )
     labels = list(rows["label"].astype(str))
-    right = [f"{e:.2f} [{lo:.2f}, {hi:.2f}]" for e, lo, hi in
-             zip(rows["estimate"], rows["ci_low"], rows["ci_high"])]
+    right = [
+        f"{e:.2f} [{lo:.2f}, {hi:.2f}]"
+        for e, lo, hi in zip(rows["estimate"], rows["ci_low"], rows["ci_high"])
+    ]
     if pooled is not None:
         yp = k + 0.8
-        d = Polygon([(pooled.ci_low, yp), (pooled.estimate, yp - 0.3), (pooled.ci_high, yp),
-                     (pooled.estimate, yp + 0.3)], closed=True, color=style.OKABE_ITO[5],
-                    gid="forest-pooled")
+        d = Polygon(
+            [
+                (pooled.ci_low, yp),
+                (pooled.estimate, yp - 0.3),
+                (pooled.ci_high, yp),
+                (pooled.estimate, yp + 0.3),
+            ],
+            closed=True,
+            color=style.OKABE_ITO[5],
+            gid="forest-pooled",
+        )
         ax.add_patch(d)
         labels.append(f"Random effects (DL), k = {pooled.k}")
         right.append(f"{pooled.estimate:.2f} [{pooled.ci_low:.2f}, {pooled.ci_high:.2f}]")
         ticks = list(y) + [yp]
         if pooled.pi_low is not None:
             ypi = yp + 0.7
-            ax.hlines([ypi], [pooled.pi_low], [pooled.pi_high], color=style.OKABE_ITO[5],
-                      linewidth=2.2, linestyles="dashed", gid="forest-pi")
+            ax.hlines(
+                [ypi],
+                [pooled.pi_low],
+                [pooled.pi_high],
+                color=style.OKABE_ITO[5],
+                linewidth=2.2,
+                linestyles="dashed",
+                gid="forest-pi",
+            )
             labels.append("95% prediction interval")
             right.append(f"[{pooled.pi_low:.2f}, {pooled.pi_high:.2f}]")
             ticks.append(ypi)
         ax.set_yticks(ticks)
         note = f"τ² = {pooled.tau2:.3g}; I² = {pooled.i2:.0f}%; Q = {pooled.q:.2f} (df {pooled.q_df})"
-        ax.text(0.0, -0.12, note, transform=ax.transAxes, fontsize=9, color="#555555",
-                gid="forest-heterogeneity")
+        ax.text(
+            0.0, -0.12, note, transform=ax.transAxes, fontsize=9, color="#555555", gid="forest-heterogeneity"
+        )
     else:
         ax.set_yticks(list(y))
     ax.set_yticklabels(labels)
@@ -285,10 +372,10 @@ def forest(effects, *, pooled=None, ax=None, xlabel: str | None = None, title: s
         ax.axvline(null, color="#999999", linewidth=1, linestyle=":", gid="forest-null")
     trans = ax.get_yaxis_transform()
     for yi, text in zip(ax.get_yticks(), right):
-        ax.text(1.02, yi, text, transform=trans, va="center", ha="left", fontsize=9,
-                gid="forest-estimate-text")
+        ax.text(
+            1.02, yi, text, transform=trans, va="center", ha="left", fontsize=9, gid="forest-estimate-text"
+        )
     ax.set_xlabel(xlabel or "effect (95% CI)")
     if title:
         ax.set_title(title, loc="left")
     return ax
-

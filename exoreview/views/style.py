@@ -13,8 +13,17 @@ import matplotlib
 import matplotlib.pyplot as plt
 
 # Okabe & Ito (2008), "Color Universal Design"
-OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
-                              "#CC79A7", "#000000", "#999999")
+OKABE_ITO: tuple[str, ...] = (
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
+    "#999999",
+)
 SEQUENTIAL = "cividis"
 
 # one colour per design tier, strongest (dark blue) to weakest (grey); levels.TIER_NAMES order
@@ -31,9 +40,16 @@ TIER_COLOURS: dict[str, str] = {
     "narrative review": "#BBBBBB",
 }
 TIER_MARKERS: dict[str, str] = {
-    "systematic review": "*", "randomized trial": "D", "controlled study": "d",
-    "uncontrolled human": "s", "case report": "P", "animal": "o", "ex vivo": "^", "in vitro": "v",
-    "registered, no results": "s", "narrative review": "x",
+    "systematic review": "*",
+    "randomized trial": "D",
+    "controlled study": "d",
+    "uncontrolled human": "s",
+    "case report": "P",
+    "animal": "o",
+    "ex vivo": "^",
+    "in vitro": "v",
+    "registered, no results": "s",
+    "narrative review": "x",
 }
 
 RC: dict[str, Any] = {
@@ -80,5 +96,4 @@ def apply(ax) -> None:
 def caption(ax, text: str) -> None:
     """Put the filter description (or any caption) under the plot, small and grey."""
     fig = ax.figure
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=9, color="#555555",
-             gid="exoreview-caption")
+    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=9, color="#555555", gid="exoreview-caption")

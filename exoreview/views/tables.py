@@ -33,10 +33,14 @@ TABLE_CLASS = "exoreview-table"
 
 # how an outcome's direction reads in a table cell
 DIRECTION_SYMBOLS: Mapping[str, str] = {
-    "increased": "↑", "decreased": "↓", "no significant change": "↔ n.s.", "mixed": "±",
-    "planned": "(planned)", "result not seen": "? (result not seen)",
+    "increased": "↑",
+    "decreased": "↓",
+    "no significant change": "↔ n.s.",
+    "mixed": "±",
+    "planned": "(planned)",
+    "result not seen": "? (result not seen)",
 }
-NOT_SEEN = "result not seen"   # how an outcome whose direction was not seen reads
+NOT_SEEN = "result not seen"  # how an outcome whose direction was not seen reads
 # industry_funded → what the funding column says (null stays "unclear": unknown is not "no")
 FUNDING_FLAGS: Mapping[Any, str] = {True: "industry", False: "no industry", None: "unclear"}
 # identifier → link (only these; anything else is shown as text)
@@ -82,8 +86,8 @@ class Column:
 
     header: str
     source: str
-    kind: str = "text"          # text | number | links | list | tier
-    sort: str | None = None     # data column holding the sort key (numbers), if any
+    kind: str = "text"  # text | number | links | list | tier
+    sort: str | None = None  # data column holding the sort key (numbers), if any
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ class Table:
     caption: str
     columns: tuple[Column, ...]
     name: str = "table"
-    row_class: str | None = None        # data column naming a CSS class per row
+    row_class: str | None = None  # data column naming a CSS class per row
     export_columns: tuple[str, ...] = field(default=())
     display: Callable[[pd.DataFrame], pd.DataFrame] | None = None  # adds HTML-only columns to shown rows
 
@@ -111,8 +115,10 @@ class Table:
         rows = self.data if max_rows is None else self.data.head(max_rows)
         if self.display is not None:
             rows = self.display(rows)
-        head = "".join(f'<th scope="col" onclick="{html.escape(_SORT_JS)}" title="sort">'
-                       f"{html.escape(c.header)}</th>" for c in self.columns)
+        head = "".join(
+            f'<th scope="col" onclick="{html.escape(_SORT_JS)}" title="sort">{html.escape(c.header)}</th>'
+            for c in self.columns
+        )
         cells_by_col = [_render_column(rows, c) for c in self.columns]
         body_rows = []
         classes = rows[self.row_class].tolist() if self.row_class else [None] * len(rows)
@@ -122,12 +128,16 @@ class Table:
         shown = len(rows)
         note = ""
         if shown < len(self.data):
-            note = (f'<p class="exoreview-note">Showing the first {shown} of {len(self.data)} rows; '
-                    "export the table for all of them.</p>")
-        return ((_CSS if css else "")
-                + f'<table class="{TABLE_CLASS}" data-name="{html.escape(self.name)}" '
-                + f'data-rows="{len(self.data)}"><caption>{html.escape(self.caption)}</caption>'
-                + f"<thead><tr>{head}</tr></thead><tbody>{''.join(body_rows)}</tbody></table>{note}")
+            note = (
+                f'<p class="exoreview-note">Showing the first {shown} of {len(self.data)} rows; '
+                "export the table for all of them.</p>"
+            )
+        return (
+            (_CSS if css else "")
+            + f'<table class="{TABLE_CLASS}" data-name="{html.escape(self.name)}" '
+            + f'data-rows="{len(self.data)}"><caption>{html.escape(self.caption)}</caption>'
+            + f"<thead><tr>{head}</tr></thead><tbody>{''.join(body_rows)}</tbody></table>{note}"
+        )
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -138,8 +148,7 @@ class Table:
         p = Path(path)
         if p.suffix.lower() == ".html":
             guard_target(p)
-            return atomic_write_text(p, html_document(self.to_html(), title=self.caption),
-                                     overwrite=True)
+            return atomic_write_text(p, html_document(self.to_html(), title=self.caption), overwrite=True)
         return write_table(self.export_frame, p, caption=self.caption)
 
 
@@ -150,13 +159,17 @@ def _render_column(rows: pd.DataFrame, col: Column) -> list[str]:
     for val, key in zip(values, sorts):
         attr = "" if key is None or _isna(key) else f' data-sort="{html.escape(str(key))}"'
         if col.kind == "links":
-            inner = " · ".join(f'<a href="{html.escape(url)}" target="_blank" rel="noopener">'
-                               f"{html.escape(text)}</a>" if url else html.escape(text)
-                               for text, url in (val or ()))
+            inner = " · ".join(
+                f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(text)}</a>'
+                if url
+                else html.escape(text)
+                for text, url in (val or ())
+            )
         elif col.kind == "list":
             items = [v for v in (val or ()) if v]
-            inner = "<ul>" + "".join(f"<li>{html.escape(str(v))}</li>" for v in items) + "</ul>" \
-                if items else ""
+            inner = (
+                "<ul>" + "".join(f"<li>{html.escape(str(v))}</li>" for v in items) + "</ul>" if items else ""
+            )
         else:
             inner = "" if _isna(val) else html.escape(str(val))
         out.append(f"<td{attr}>{inner}</td>")
@@ -207,10 +220,31 @@ EVIDENCE_COLUMNS: tuple[Column, ...] = (
     Column("Funding", "funding"),
     Column("Citation", "citation_status"),
 )
-EVIDENCE_EXPORT = ("key", "citation", "title", "year", "doi", "pmid", "registry_id", "doi_url",
-                   "pubmed_url", "cell_source", "vesicle_term", "models", "species", "tier", "design",
-                   "n", "extraction_level", "extraction_source", "condition", "outcomes", "funding",
-                   "citation_status", "publication_status")
+EVIDENCE_EXPORT = (
+    "key",
+    "citation",
+    "title",
+    "year",
+    "doi",
+    "pmid",
+    "registry_id",
+    "doi_url",
+    "pubmed_url",
+    "cell_source",
+    "vesicle_term",
+    "models",
+    "species",
+    "tier",
+    "design",
+    "n",
+    "extraction_level",
+    "extraction_source",
+    "condition",
+    "outcomes",
+    "funding",
+    "citation_status",
+    "publication_status",
+)
 
 
 def _outcome_texts(ev: Evidence) -> pd.DataFrame:
@@ -219,15 +253,23 @@ def _outcome_texts(ev: Evidence) -> pd.DataFrame:
     label = ev.vocabulary["outcome"].label
     plain: dict[str, list[str]] = {}
     sym: dict[str, list[str]] = {}
-    for study, outcome, direction in zip(ev.outcomes["study"], ev.outcomes["outcome"], ev.outcomes["direction"]):
+    for study, outcome, direction in zip(
+        ev.outcomes["study"], ev.outcomes["outcome"], ev.outcomes["direction"]
+    ):
         direction = NOT_SEEN if missing(direction) else str(direction)
         text = f"{label(str(outcome))} ({direction})"
         if text not in plain.setdefault(study, []):
             plain[study].append(text)
-            sym.setdefault(study, []).append(f"{label(str(outcome))} {DIRECTION_SYMBOLS.get(direction, direction)}")
-    return pd.DataFrame({"outcomes": ["; ".join(v) for v in plain.values()],
-                         "_outcomes_sym": ["\n".join(sym[k]) for k in plain]},
-                        index=pd.Index(list(plain), name="study"))
+            sym.setdefault(study, []).append(
+                f"{label(str(outcome))} {DIRECTION_SYMBOLS.get(direction, direction)}"
+            )
+    return pd.DataFrame(
+        {
+            "outcomes": ["; ".join(v) for v in plain.values()],
+            "_outcomes_sym": ["\n".join(sym[k]) for k in plain],
+        },
+        index=pd.Index(list(plain), name="study"),
+    )
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -263,45 +305,68 @@ def evidence_table(ev: Evidence, *, spec: Filter | None = None, caption: str | N
     n_part, n_anim = st["n_participants"], st["n_animals"]
     part = n_part.astype("string") + " participants"
     anim = n_anim.astype("string") + " animals"
-    n = (part.fillna("") + np.where(n_part.notna() & n_anim.notna(), "; ", "") + anim.fillna(""))
+    n = part.fillna("") + np.where(n_part.notna() & n_anim.notna(), "; ", "") + anim.fillna("")
     n = n.where(n != "", st["n_text"].astype("string").fillna(""))
-    n = n.where(n != "", st["n_status"].astype("string").fillna(""))   # not reported / not extracted
+    n = n.where(n != "", st["n_status"].astype("string").fillna(""))  # not reported / not extracted
     industry = st["industry_funded"]
     tier = st["tier"].astype(str)
     models = st["models"].astype("string").fillna("")
     species = st["species"].astype("string").fillna("")
-    data = pd.DataFrame({
-        "key": key.to_numpy(), "citation": _text(st["citation"]).to_numpy(),
-        "title": _text(st["title"]).to_numpy(), "year": st["year"].to_numpy(),
-        "doi": doi.to_numpy(), "pmid": pmid.to_numpy(),
-        "registry_id": _text(st["registry_id"]).to_numpy(),
-        "doi_url": doi.map(lambda d: None if d is None else LINKS[0][2].format(_quote(d))).to_numpy(),
-        "pubmed_url": pmid.map(lambda p: None if p is None else LINKS[1][2].format(_quote(p))).to_numpy(),
-        "cell_source": _text(st["cell_source"]).to_numpy(), "vesicle_term": _text(st["vesicle_term"]).to_numpy(),
-        "models": _text(st["models"]).to_numpy(), "species": _text(st["species"]).to_numpy(),
-        "tier": tier.to_numpy(), "design": _text(st["designs"]).to_numpy(),
-        "n": n.astype(object).to_numpy(), "condition": _text(st["condition"]).to_numpy(),
-        "outcomes": outs["outcomes"].astype(object).where(outs["outcomes"].notna(), "").to_numpy(),
-        "extraction_level": _text(st["extraction_level"].astype("string")).to_numpy(),
-        "extraction_source": _text(st["extraction_source"]).to_numpy(),
-        "funding": np.where(industry.isna() & (st["funding_status"] == "reported").to_numpy(), FUNDING_FLAGS[None],
-                   np.where(industry.isna(), st["funding_status"].astype("string").fillna(FUNDING_FLAGS[None]),
-                            np.where(industry.fillna(False).astype(bool), FUNDING_FLAGS[True],
-                                     FUNDING_FLAGS[False]))),
-        "citation_status": st["citation_status"].astype(str).to_numpy(),
-        "publication_status": st["publication_status"].astype(str).to_numpy(),
-        "model_species": (models + np.where((models != "") & (species != ""), " / ", "") + species).to_numpy(),
-        "_outcomes_sym": outs["_outcomes_sym"].to_numpy(),
-        "_n_sort": n_part.astype("Float64").fillna(n_anim.astype("Float64")).to_numpy(dtype=object,
-                                                                                       na_value=None),
-        "_tier_rank": tier.map(lambda t: rank.get(t, len(rank))).to_numpy(),
-        "_row_class": np.where(tier == "registered, no results", "hollow", ""),
-    })
+    data = pd.DataFrame(
+        {
+            "key": key.to_numpy(),
+            "citation": _text(st["citation"]).to_numpy(),
+            "title": _text(st["title"]).to_numpy(),
+            "year": st["year"].to_numpy(),
+            "doi": doi.to_numpy(),
+            "pmid": pmid.to_numpy(),
+            "registry_id": _text(st["registry_id"]).to_numpy(),
+            "doi_url": doi.map(lambda d: None if d is None else LINKS[0][2].format(_quote(d))).to_numpy(),
+            "pubmed_url": pmid.map(lambda p: None if p is None else LINKS[1][2].format(_quote(p))).to_numpy(),
+            "cell_source": _text(st["cell_source"]).to_numpy(),
+            "vesicle_term": _text(st["vesicle_term"]).to_numpy(),
+            "models": _text(st["models"]).to_numpy(),
+            "species": _text(st["species"]).to_numpy(),
+            "tier": tier.to_numpy(),
+            "design": _text(st["designs"]).to_numpy(),
+            "n": n.astype(object).to_numpy(),
+            "condition": _text(st["condition"]).to_numpy(),
+            "outcomes": outs["outcomes"].astype(object).where(outs["outcomes"].notna(), "").to_numpy(),
+            "extraction_level": _text(st["extraction_level"].astype("string")).to_numpy(),
+            "extraction_source": _text(st["extraction_source"]).to_numpy(),
+            "funding": np.where(
+                industry.isna() & (st["funding_status"] == "reported").to_numpy(),
+                FUNDING_FLAGS[None],
+                np.where(
+                    industry.isna(),
+                    st["funding_status"].astype("string").fillna(FUNDING_FLAGS[None]),
+                    np.where(industry.fillna(False).astype(bool), FUNDING_FLAGS[True], FUNDING_FLAGS[False]),
+                ),
+            ),
+            "citation_status": st["citation_status"].astype(str).to_numpy(),
+            "publication_status": st["publication_status"].astype(str).to_numpy(),
+            "model_species": (
+                models + np.where((models != "") & (species != ""), " / ", "") + species
+            ).to_numpy(),
+            "_outcomes_sym": outs["_outcomes_sym"].to_numpy(),
+            "_n_sort": n_part.astype("Float64")
+            .fillna(n_anim.astype("Float64"))
+            .to_numpy(dtype=object, na_value=None),
+            "_tier_rank": tier.map(lambda t: rank.get(t, len(rank))).to_numpy(),
+            "_row_class": np.where(tier == "registered, no results", "hollow", ""),
+        }
+    )
     data["year"] = data["year"].astype("Int64")
     count = len(data)
-    return Table(data, f"Evidence table · {desc} · {count} {'study' if count == 1 else 'studies'}",
-                 EVIDENCE_COLUMNS, name="evidence", row_class="_row_class",
-                 export_columns=EVIDENCE_EXPORT, display=_evidence_display)
+    return Table(
+        data,
+        f"Evidence table · {desc} · {count} {'study' if count == 1 else 'studies'}",
+        EVIDENCE_COLUMNS,
+        name="evidence",
+        row_class="_row_class",
+        export_columns=EVIDENCE_EXPORT,
+        display=_evidence_display,
+    )
 
 
 def _quote(value: str) -> str:
@@ -320,8 +385,20 @@ REGULATORY_COLUMNS: tuple[Column, ...] = (
     Column("Hair / scalp", "hair_use"),
     Column("What the record says", "_facts", kind="list"),
 )
-REGULATORY_EXPORT = ("key", "date", "issuer", "title", "url", "kind", "region", "topics",
-                     "approved_products", "adverse_events", "hair_use", "facts")
+REGULATORY_EXPORT = (
+    "key",
+    "date",
+    "issuer",
+    "title",
+    "url",
+    "kind",
+    "region",
+    "topics",
+    "approved_products",
+    "adverse_events",
+    "hair_use",
+    "facts",
+)
 
 
 def _yes_no(val: Any, yes: str = "yes", no: str = "no") -> str:
@@ -340,17 +417,30 @@ def regulatory_table(ev: Evidence, *, caption: str | None = None) -> Table:
         url = r.get("url")
         url = url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
         facts = [f for f in str(r.get("facts") or "").split("\n") if f.strip()]
-        rows.append({
-            "key": r["key"], "date": r.get("date") if not _isna(r.get("date")) else "date not seen",
-            "issuer": r["issuer"], "title": r["title"], "url": url,
-            "kind": kind_label(str(r["kind"])), "region": r.get("region"),
-            "topics": r.get("topics"),
-            "approved_products": r.get("approved_products"), "adverse_events": ae,
-            "hair_use": _yes_no(r.get("hair_use")), "facts": "\n".join(facts),
-            "_title_link": ((r["title"], url or ""),),
-            "_facts": facts,
-        })
+        rows.append(
+            {
+                "key": r["key"],
+                "date": r.get("date") if not _isna(r.get("date")) else "date not seen",
+                "issuer": r["issuer"],
+                "title": r["title"],
+                "url": url,
+                "kind": kind_label(str(r["kind"])),
+                "region": r.get("region"),
+                "topics": r.get("topics"),
+                "approved_products": r.get("approved_products"),
+                "adverse_events": ae,
+                "hair_use": _yes_no(r.get("hair_use")),
+                "facts": "\n".join(facts),
+                "_title_link": ((r["title"], url or ""),),
+                "_facts": facts,
+            }
+        )
     data = pd.DataFrame(rows, columns=[*REGULATORY_EXPORT, "_title_link", "_facts"])
     desc = caption or "regulatory and safety records (study filters do not apply)"
-    return Table(data, f"Regulatory and safety panel · {desc} · {len(data)} records",
-                 REGULATORY_COLUMNS, name="regulatory", export_columns=REGULATORY_EXPORT)
+    return Table(
+        data,
+        f"Regulatory and safety panel · {desc} · {len(data)} records",
+        REGULATORY_COLUMNS,
+        name="regulatory",
+        export_columns=REGULATORY_EXPORT,
+    )

@@ -40,8 +40,11 @@ def test_dashboard_in_chromium(tmp_path, shipped):
         header = page.locator("table.exoreview-table thead th", has_text="Year")
         header.click()
         sync_api.expect(header).to_have_attribute("aria-sort", "ascending")
-        years = [t.strip() for t in page.locator("table.exoreview-table tbody tr td:nth-child(3)")
-                 .all_inner_texts() if t.strip()]
+        years = [
+            t.strip()
+            for t in page.locator("table.exoreview-table tbody tr td:nth-child(3)").all_inner_texts()
+            if t.strip()
+        ]
         assert years == sorted(years)
 
         shot = tmp_path / "dashboard.png"

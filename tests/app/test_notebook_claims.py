@@ -23,8 +23,11 @@ def nb(run_notebook):
 
 def test_notebook_is_committed_without_outputs():
     stored = nbformat.read(NOTEBOOKS / "04_claims.ipynb", as_version=4)
-    assert all(not c.get("outputs") and c.get("execution_count") is None
-               for c in stored.cells if c.cell_type == "code")
+    assert all(
+        not c.get("outputs") and c.get("execution_count") is None
+        for c in stored.cells
+        if c.cell_type == "code"
+    )
 
 
 def test_rules_tables_are_printed(nb):
@@ -54,7 +57,9 @@ def test_article_is_audited(nb):
 def test_check_a_text_widget(nb):
     widgets = [o for o in outputs(nb) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert widgets, "the TextAudit widget was displayed"
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    state = (
+        nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    )
     values = [m["state"].get("value", "") for m in state.values() if m.get("model_name") == "HTMLModel"]
     assert any("exoreview-audit" in v and "FDA-approved" in v for v in values)
     # the claims table of the widget's last audit

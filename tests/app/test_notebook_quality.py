@@ -36,7 +36,7 @@ def test_notebook_shows_traffic_lights_summaries_heatmap_and_forest(run_notebook
     assert images("quality_plots.summary_bar(") == len(tools)
     assert images("quality_plots.ev_heatmap(") == 1
     text = "".join(o.get("text", "") for o in outputs(nb, "stream"))
-    groups = text.count("\n")   # one line a comparable group
+    groups = text.count("\n")  # one line a comparable group
     assert images("quality_plots.forest(") == groups >= 1
     assert "not pooled" in text
     html = " ".join(mime_outputs(nb, "text/html"))

@@ -21,7 +21,7 @@ def test_notebook_is_committed_without_outputs():
     nb = nbformat.read(NOTEBOOKS / "05_screening.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(c.outputs == [] and c.execution_count is None for c in code)
-    assert all(len(c.source.splitlines()) <= 8 for c in code)          # thin: calls into exoreview
+    assert all(len(c.source.splitlines()) <= 8 for c in code)  # thin: calls into exoreview
 
 
 @pytest.mark.notebook
@@ -42,11 +42,11 @@ def test_screening_notebook_shows_import_conflicts_kappa_and_prisma(run_notebook
     html = "\n".join("".join(h) if isinstance(h, list) else h for h in mime_outputs(nb, "text/html"))
     assert "7 read · 7 parsed · 3 duplicates · 0 already in the evidence · 4 new" in html  # preview
     assert "R0001" in html and "same DOI" in html
-    assert "mouse ← mice" in html                                                  # suggested tags
+    assert "mouse ← mice" in html  # suggested tags
     text = "".join(o.get("text", "") for o in outputs(nb, "stream"))
     assert "title-abstract: AB vs CD, 5 records, agreement 40%" in text
     assert re.search(r"records screened: 5\n", text) and "new studies included: 1" in text
-    assert "awaiting a title/abstract decision: 3" in text                        # the three conflicts
+    assert "awaiting a title/abstract decision: 3" in text  # the three conflicts
     assert len(mime_outputs(nb, "image/png")) == 1
     # conflicts table lists both reviewers' votes for the three records
     conflict_html = next(h for h in mime_outputs(nb, "text/html") if "reviewer" in "".join(h))

@@ -27,8 +27,11 @@ def test_committed_without_outputs(name):
 
 
 def _html_tables(nb) -> list[str]:
-    return ["".join(h) if isinstance(h, list) else h for h in mime_outputs(nb, "text/html")
-            if "exoreview-table" in ("".join(h) if isinstance(h, list) else h)]
+    return [
+        "".join(h) if isinstance(h, list) else h
+        for h in mime_outputs(nb, "text/html")
+        if "exoreview-table" in ("".join(h) if isinstance(h, list) else h)
+    ]
 
 
 def test_01_dashboard_wiring(run_notebook, shipped):
@@ -50,17 +53,17 @@ def test_01_dashboard_wiring(run_notebook, shipped):
     table = [v for v in values if v and 'class="exoreview-table"' in v]
     assert len(table) == 1 and f'data-rows="{n}"' in table[0]
     images = [m for m in state.values() if m["model_name"] == "ImageModel"]
-    assert len(images) == 2 and all(m.get("buffers") for m in images)   # timeline + gap map PNGs
+    assert len(images) == 2 and all(m.get("buffers") for m in images)  # timeline + gap map PNGs
     assert not mime_outputs(nb, "image/png"), "dashboard figures must not leak into cell outputs"
 
 
 def test_02_timeline_and_history(run_notebook, shipped):
     nb = run_notebook("02_timeline_and_history.ipynb")
-    assert len(mime_outputs(nb, "image/png")) == 5    # timeline, people, vesicle, profile, regulatory
+    assert len(mime_outputs(nb, "image/png")) == 5  # timeline, people, vesicle, profile, regulatory
     html = "".join("".join(h) if isinstance(h, list) else h for h in mime_outputs(nb, "text/html"))
-    assert "fda-2019-psn-exosome-products" in html     # the milestone table names its record
+    assert "fda-2019-psn-exosome-products" in html  # the milestone table names its record
     tables = _html_tables(nb)
-    assert len(tables) == 2                             # people's evidence table + regulatory panel
+    assert len(tables) == 2  # people's evidence table + regulatory panel
     people = len(Filter(models=["clinical"]).apply(shipped).studies)
     assert f"Evidence table · clinical · {people} studies" in tables[0]
     assert f'data-rows="{len(shipped.regulatory)}"' in tables[1]
@@ -68,7 +71,7 @@ def test_02_timeline_and_history(run_notebook, shipped):
 
 def test_03_mode_of_action(run_notebook, shipped):
     nb = run_notebook("03_mode_of_action.ipynb")
-    assert len(mime_outputs(nb, "image/png")) == 4    # map, MSC map, gap map, directions
+    assert len(mime_outputs(nb, "image/png")) == 4  # map, MSC map, gap map, directions
     tables = _html_tables(nb)
     assert len(tables) == 1
     n = shipped.mechanisms["study"].nunique()

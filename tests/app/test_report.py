@@ -18,14 +18,19 @@ from exoreview.app.notebook import NotebookError
 from exoreview.cli import main
 from exoreview.errors import UsageError
 
-REMOTE = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?\s*(https?:)?//|<link[^>]*\bhref\s*=\s*[\"']?\s*(https?:)?//"
-                    r"|\bsrc\s*=\s*[\"']?\s*https?:|@import\s+url\(\s*[\"']?(https?:)?//|@font-face", re.I)
+REMOTE = re.compile(
+    r"<script[^>]*\bsrc\s*=\s*[\"']?\s*(https?:)?//|<link[^>]*\bhref\s*=\s*[\"']?\s*(https?:)?//"
+    r"|\bsrc\s*=\s*[\"']?\s*https?:|@import\s+url\(\s*[\"']?(https?:)?//|@font-face",
+    re.I,
+)
 
 
 def _write_nb(folder: Path, name: str, cells: list) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                            "language": "python"}})
+    nb = new_notebook(
+        cells=cells,
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     path = folder / name
     nbformat.write(nb, path)
     return path
@@ -34,13 +39,17 @@ def _write_nb(folder: Path, name: str, cells: list) -> Path:
 TEMP_CELLS = [
     new_markdown_cell("# Temporary notebook\n\nSome **narrative** & <i>markup</i>."),
     new_code_cell('SECRET_CODE_MARKER = 41 + 1\nprint("stdout line", SECRET_CODE_MARKER)'),
-    new_code_cell('import ipywidgets as w\n'
-                  'box = w.VBox([w.HTML("<b>STATIC-WIDGET-VIEW</b>"), '
-                  'w.Checkbox(value=False, description="a box"), w.Button(description="PRESS-ME")])\n'
-                  'box'),
-    new_code_cell('from IPython.display import HTML\n'
-                  'HTML(\'<script src="https://cdn.example.com/x.js"></script>'
-                  '<link rel="stylesheet" href="https://cdn.example.com/x.css"><p>KEPT-HTML</p>\')'),
+    new_code_cell(
+        "import ipywidgets as w\n"
+        'box = w.VBox([w.HTML("<b>STATIC-WIDGET-VIEW</b>"), '
+        'w.Checkbox(value=False, description="a box"), w.Button(description="PRESS-ME")])\n'
+        "box"
+    ),
+    new_code_cell(
+        "from IPython.display import HTML\n"
+        'HTML(\'<script src="https://cdn.example.com/x.js"></script>'
+        '<link rel="stylesheet" href="https://cdn.example.com/x.css"><p>KEPT-HTML</p>\')'
+    ),
     new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1, 2], [3, 4]);"),
     new_code_cell("box.children[1].value = True  # the report shows the state at the end of the run"),
 ]
@@ -50,19 +59,26 @@ TEMP_CELLS = [
 def small_report(tmp_path_factory, exhibit_dir):
     tmp = tmp_path_factory.mktemp("report")
     _write_nb(tmp / "nbs", "a_temp.ipynb", TEMP_CELLS)
-    result = report.build(evidence=exhibit_dir, out=tmp / "out", notebooks=tmp / "nbs", progress=False,
-                          timeout=60, executor=locked_execute, figures=FEW)
+    result = report.build(
+        evidence=exhibit_dir,
+        out=tmp / "out",
+        notebooks=tmp / "nbs",
+        progress=False,
+        timeout=60,
+        executor=locked_execute,
+        figures=FEW,
+    )
     return result, result.index.read_text(encoding="utf-8")
 
 
-FEW = report.REPORT_FIGURES[:2]   # the full set is drawn by the CLI and shipped-evidence tests
+FEW = report.REPORT_FIGURES[:2]  # the full set is drawn by the CLI and shipped-evidence tests
 
 
 def test_small_report_is_one_offline_file_with_figures(small_report):
     result, page = small_report
     assert result.notebooks == ("a_temp.ipynb",)
     assert not REMOTE.search(page), REMOTE.search(page)
-    assert page.count('src="data:image/png;base64,') == len(FEW) + 1   # report figures + the notebook's
+    assert page.count('src="data:image/png;base64,') == len(FEW) + 1  # report figures + the notebook's
     files = sorted(p.name for p in (result.index.parent / "figures").iterdir())
     assert files == sorted(f"{name}.{ext}" for name, _, _ in FEW for ext in ("png", "svg", "pdf"))
     for name, _, _ in FEW:
@@ -86,7 +102,7 @@ def test_widgets_become_their_static_state(small_report):
 
 def test_tables_in_the_report_are_escaped_and_sortable(small_report, exhibit):
     _, page = small_report
-    assert page.count('class="exoreview-table"') >= 2     # evidence table + regulatory panel
+    assert page.count('class="exoreview-table"') >= 2  # evidence table + regulatory panel
     assert "onclick=" in page
     assert "Evidence table · all studies · 7 studies" in page
 
@@ -104,9 +120,16 @@ def test_failing_notebooks_are_all_named_and_nothing_is_written(tmp_path, exhibi
         return nbformat.read(path, as_version=4)
 
     with pytest.raises(report.ReportError) as info:
-        report.build(evidence=exhibit_dir, out=tmp_path / "out", notebooks=tmp_path / "nbs",
-                     progress=False, timeout=60, executor=executor, figures=FEW)
-    assert ran == ["a_ok.ipynb", "b_bad.ipynb", "c_bad.ipynb"]     # every notebook runs, in order
+        report.build(
+            evidence=exhibit_dir,
+            out=tmp_path / "out",
+            notebooks=tmp_path / "nbs",
+            progress=False,
+            timeout=60,
+            executor=executor,
+            figures=FEW,
+        )
+    assert ran == ["a_ok.ipynb", "b_bad.ipynb", "c_bad.ipynb"]  # every notebook runs, in order
     msg = str(info.value)
     assert msg.startswith("2 of 3 notebooks failed; nothing was written")
     assert "boom in b_bad" in msg and "boom in c_bad" in msg
@@ -117,8 +140,15 @@ def test_failing_notebooks_are_all_named_and_nothing_is_written(tmp_path, exhibi
 def test_a_real_cell_failure_is_reported(tmp_path, exhibit_dir):
     _write_nb(tmp_path / "nbs", "bad.ipynb", [new_code_cell("raise ValueError('boom in cell')")])
     with pytest.raises(report.ReportError, match="boom in cell"):
-        report.build(evidence=exhibit_dir, out=tmp_path / "out", notebooks=tmp_path / "nbs",
-                     progress=False, timeout=60, executor=locked_execute, figures=())
+        report.build(
+            evidence=exhibit_dir,
+            out=tmp_path / "out",
+            notebooks=tmp_path / "nbs",
+            progress=False,
+            timeout=60,
+            executor=locked_execute,
+            figures=(),
+        )
     assert not (tmp_path / "out").exists()
 
 
@@ -130,9 +160,11 @@ def test_never_inside_the_evidence_folder(exhibit_dir, tmp_path):
 
 
 def test_strip_remote_keeps_local_and_links():
-    frag = ('<script src="//cdn.x/a.js"></script><script>var a=1</script>'
-            '<link href="https://f.x/font.css" rel="stylesheet"><a href="https://doi.org/10.1/x">doi</a>'
-            "<style>@import url('https://f.x/y.css');p{}</style>")
+    frag = (
+        '<script src="//cdn.x/a.js"></script><script>var a=1</script>'
+        '<link href="https://f.x/font.css" rel="stylesheet"><a href="https://doi.org/10.1/x">doi</a>'
+        "<style>@import url('https://f.x/y.css');p{}</style>"
+    )
     out = report.strip_remote(frag)
     assert "cdn.x" not in out and "f.x" not in out
     assert "<script>var a=1</script>" in out and 'href="https://doi.org/10.1/x"' in out
@@ -140,8 +172,18 @@ def test_strip_remote_keeps_local_and_links():
 
 def test_cli_report_without_notebooks(tmp_path, exhibit_dir, capsys):
     (tmp_path / "empty").mkdir()
-    code = main(["report", "--evidence", str(exhibit_dir), "--out", str(tmp_path / "r"),
-                 "--notebooks", str(tmp_path / "empty"), "--no-progress"])
+    code = main(
+        [
+            "report",
+            "--evidence",
+            str(exhibit_dir),
+            "--out",
+            str(tmp_path / "r"),
+            "--notebooks",
+            str(tmp_path / "empty"),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     assert "wrote" in capsys.readouterr().out
     page = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
@@ -151,18 +193,32 @@ def test_cli_report_without_notebooks(tmp_path, exhibit_dir, capsys):
 
 def test_cli_report_on_invalid_evidence_writes_nothing(tmp_path, make_evidence, capsys):
     root = make_evidence({"bad.yaml": base_study("bad", cell_source=["adipose stem cell"])})
-    code = main(["report", "--evidence", str(root), "--out", str(tmp_path / "r"), "--notebooks",
-                 str(tmp_path), "--no-progress"])
+    code = main(
+        [
+            "report",
+            "--evidence",
+            str(root),
+            "--out",
+            str(tmp_path / "r"),
+            "--notebooks",
+            str(tmp_path),
+            "--no-progress",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "bad.yaml" in err and "cell_source" in err and "Traceback" not in err
     assert not (tmp_path / "r").exists()
 
 
-@pytest.mark.parametrize("args, message", [(["--timeout", "0"], "--timeout"),
-                                           (["--notebooks", "/no/such/folder"], "no such notebooks folder")])
+@pytest.mark.parametrize(
+    "args, message",
+    [(["--timeout", "0"], "--timeout"), (["--notebooks", "/no/such/folder"], "no such notebooks folder")],
+)
 def test_cli_report_usage_errors(tmp_path, exhibit_dir, capsys, args, message):
-    code = main(["report", "--evidence", str(exhibit_dir), "--out", str(tmp_path / "r"), "--no-progress", *args])
+    code = main(
+        ["report", "--evidence", str(exhibit_dir), "--out", str(tmp_path / "r"), "--no-progress", *args]
+    )
     assert code == 2
     assert message in capsys.readouterr().err
 
@@ -174,8 +230,12 @@ def test_report_on_the_shipped_evidence_and_review_notebooks(tmp_path, shipped, 
     nbs.mkdir()
     for name in ("01_review_dashboard.ipynb", "02_timeline_and_history.ipynb", "03_mode_of_action.ipynb"):
         shutil.copy(NOTEBOOKS / name, nbs / name)
-    result = report.build(out=tmp_path / "reports", notebooks=nbs, progress=False,
-                          executor=lambda path, timeout, env: run_notebook(path.name))
+    result = report.build(
+        out=tmp_path / "reports",
+        notebooks=nbs,
+        progress=False,
+        executor=lambda path, timeout, env: run_notebook(path.name),
+    )
     page = result.index.read_text(encoding="utf-8")
     assert not REMOTE.search(page)
     assert len(result.figures) == 3 * len(report.REPORT_FIGURES) >= 18

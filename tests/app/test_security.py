@@ -72,25 +72,55 @@ def _plant(root: Path) -> Path:
     for name in ("vocabulary.yaml", "schema.yaml"):
         shutil.copy(EVIDENCE / name, root / name)
     study = base_study(
-        "evil-2022-adsc-exos", title=f"Adipose stem cell exosomes {ALL}", authors=[f"Evil {PAYLOADS['img']}"],
-        journal=f"Journal {PAYLOADS['svg']}", notes=ALL, cell_source_text=PAYLOADS["breakout"],
-        funding_coi=PAYLOADS["attr"], adverse_events=PAYLOADS["link"], mechanism_text=[PAYLOADS["iframe"]],
-        models=[{"model": "cell culture", "species": "human", "detail": PAYLOADS["script"]},
-                {"model": "telogen-to-anagen model", "species": "mouse", "detail": PAYLOADS["alert"]}],
-        outcomes=[{"outcome": "cell proliferation", "measure": f"DP proliferation {PAYLOADS['script']}",
-                   "direction": "increased", "detail": ALL}],
-        mechanisms=["Wnt/beta-catenin"], industry_funded=True)
+        "evil-2022-adsc-exos",
+        title=f"Adipose stem cell exosomes {ALL}",
+        authors=[f"Evil {PAYLOADS['img']}"],
+        journal=f"Journal {PAYLOADS['svg']}",
+        notes=ALL,
+        cell_source_text=PAYLOADS["breakout"],
+        funding_coi=PAYLOADS["attr"],
+        adverse_events=PAYLOADS["link"],
+        mechanism_text=[PAYLOADS["iframe"]],
+        models=[
+            {"model": "cell culture", "species": "human", "detail": PAYLOADS["script"]},
+            {"model": "telogen-to-anagen model", "species": "mouse", "detail": PAYLOADS["alert"]},
+        ],
+        outcomes=[
+            {
+                "outcome": "cell proliferation",
+                "measure": f"DP proliferation {PAYLOADS['script']}",
+                "direction": "increased",
+                "detail": ALL,
+            }
+        ],
+        mechanisms=["Wnt/beta-catenin"],
+        industry_funded=True,
+    )
     (root / "studies" / "evil-2022-adsc-exos.yaml").write_text(yaml.safe_dump(study, sort_keys=False))
-    reg = {"key": "evil-notice", "title": f"Notice {PAYLOADS['script']}", "issuer": f"Issuer {PAYLOADS['img']}",
-           "date": "2020-03-01", "url": "https://example.org/evil", "verified_at": ["https://example.org/evil"],
-           "kind": "regulator notice", "topics": ["approval status"], "approved_products": 0,
-           "facts": [ALL], "notes": ALL}
+    reg = {
+        "key": "evil-notice",
+        "title": f"Notice {PAYLOADS['script']}",
+        "issuer": f"Issuer {PAYLOADS['img']}",
+        "date": "2020-03-01",
+        "url": "https://example.org/evil",
+        "verified_at": ["https://example.org/evil"],
+        "kind": "regulator notice",
+        "topics": ["approval status"],
+        "approved_products": 0,
+        "facts": [ALL],
+        "notes": ALL,
+    }
     (root / "regulatory" / "evil-notice.yaml").write_text(yaml.safe_dump(reg, sort_keys=False))
     (root / "claims").mkdir()
-    claim = {"key": "evil-claim", "statement": f"Exosomes regrow hair {PAYLOADS['script']}", "asserts": "benefit",
-             "scope": {"vesicle_term": ["exosome"], "population": PAYLOADS["img"], "condition": ["AGA"]},
-             "cites": [{"reference": f"Evil A. {PAYLOADS['svg']} J Hair. 2020;1:1."}],
-             "made_in": {"source": PAYLOADS["breakout"], "quote": ALL}, "notes": ALL}
+    claim = {
+        "key": "evil-claim",
+        "statement": f"Exosomes regrow hair {PAYLOADS['script']}",
+        "asserts": "benefit",
+        "scope": {"vesicle_term": ["exosome"], "population": PAYLOADS["img"], "condition": ["AGA"]},
+        "cites": [{"reference": f"Evil A. {PAYLOADS['svg']} J Hair. 2020;1:1."}],
+        "made_in": {"source": PAYLOADS["breakout"], "quote": ALL},
+        "notes": ALL,
+    }
     (root / "claims" / "evil-claim.yaml").write_text(yaml.safe_dump(claim, sort_keys=False))
     (root / "sources").mkdir()
     (root / "sources" / "evil-page.txt").write_text(_page_text(), encoding="utf-8")
@@ -98,16 +128,20 @@ def _plant(root: Path) -> Path:
 
 
 def _page_text() -> str:
-    return (f"Exosomes from adipose stem cells regrow hair in mice {PAYLOADS['script']} [1].\n"
-            f"They are clinically proven and have no side effects {PAYLOADS['img']} [2].\n\n"
-            "References\n"
-            f"1. Evil A, Doe B. Adipose stem cell exosomes {PAYLOADS['svg']}. J Hair Res. 2019;3(2):10-20.\n"
-            f"2. Roe C. {PAYLOADS['breakout']} Stem Cells Transl Med. 2021;4:1-9.\n")
+    return (
+        f"Exosomes from adipose stem cells regrow hair in mice {PAYLOADS['script']} [1].\n"
+        f"They are clinically proven and have no side effects {PAYLOADS['img']} [2].\n\n"
+        "References\n"
+        f"1. Evil A, Doe B. Adipose stem cell exosomes {PAYLOADS['svg']}. J Hair Res. 2019;3(2):10-20.\n"
+        f"2. Roe C. {PAYLOADS['breakout']} Stem Cells Transl Med. 2021;4:1-9.\n"
+    )
 
 
 def _ris_export() -> str:
-    return "".join(f"TY  - JOUR\nTI  - Exosomes and hair {p}\nAU  - Evil, {name}\nPY  - 2021\n"
-                   f"AB  - {ALL}\nER  - \n\n" for name, p in PAYLOADS.items())
+    return "".join(
+        f"TY  - JOUR\nTI  - Exosomes and hair {p}\nAU  - Evil, {name}\nPY  - 2021\nAB  - {ALL}\nER  - \n\n"
+        for name, p in PAYLOADS.items()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +171,8 @@ def _open(browser, url: str, dialogs: list[str]):
 def test_html_tables_and_cards_escape_planted_text(planted, tmp_path):
     import exoreview as xr
     from exoreview.appraisal.audit import audit
-    from exoreview.appraisal.grade import assess_all, cards_html
+    from exoreview.appraisal.cards import cards_html
+    from exoreview.appraisal.grade import assess_all
     from exoreview.screening.importer import import_records
     from exoreview.views import tables
     from exoreview.views.export import html_document
@@ -151,10 +186,12 @@ def test_html_tables_and_cards_escape_planted_text(planted, tmp_path):
         "evidence table": tables.evidence_table(ev).export(tmp_path / "evidence.html"),
         "regulatory table": tables.regulatory_table(ev).export(tmp_path / "regulatory.html"),
     }
-    for name, body in {"claim cards": cards_html(assess_all(ev)),
-                       "audit": audit(_page_text(), ev)._repr_html_(),
-                       "evidence summary": ev._repr_html_(),
-                       "import": batch._repr_html_()}.items():
+    for name, body in {
+        "claim cards": cards_html(assess_all(ev)),
+        "audit": audit(_page_text(), ev)._repr_html_(),
+        "evidence summary": ev._repr_html_(),
+        "import": batch._repr_html_(),
+    }.items():
         path = tmp_path / f"{name.replace(' ', '-')}.html"
         path.write_text(html_document(body, title=name), encoding="utf-8")
         pages[name] = path
@@ -163,7 +200,7 @@ def test_html_tables_and_cards_escape_planted_text(planted, tmp_path):
         for name, path in pages.items():
             page = _open(browser, path.resolve().as_uri(), dialogs)
             text = _check_page(page, name)
-            if name != "evidence summary":       # the summary shows counts, not titles
+            if name != "evidence summary":  # the summary shows counts, not titles
                 assert VISIBLE in text, f"{name}: the planted text is not shown as text"
             page.close()
     assert dialogs == []
@@ -172,8 +209,9 @@ def test_html_tables_and_cards_escape_planted_text(planted, tmp_path):
 def test_meeting_report_escapes_planted_text(planted, tmp_path):
     from exoreview.app import report
 
-    result = report.build(evidence=planted, out=tmp_path / "report", progress=False, timeout=300,
-                          executor=locked_execute)
+    result = report.build(
+        evidence=planted, out=tmp_path / "report", progress=False, timeout=300, executor=locked_execute
+    )
     page_html = result.index.read_text(encoding="utf-8")
     assert "evil-2022-adsc-exos" in page_html and "evil-claim" in page_html
     for svg in (result.index.parent / "figures").glob("*.svg"):
@@ -203,6 +241,6 @@ def test_dashboard_escapes_planted_and_typed_text(planted, tmp_path):
         box.press("Enter")
         sync_api.expect(page.locator(".exoreview-count")).to_contain_text("<img src=x", timeout=30_000)
         _check_page(page, "dashboard after typing")
-        page.wait_for_timeout(500)                  # let any injected onerror fire
+        page.wait_for_timeout(500)  # let any injected onerror fire
         _check_page(page, "dashboard after typing")
     assert dialogs == []

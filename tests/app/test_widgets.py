@@ -32,7 +32,7 @@ def _rows(html_text: str) -> int:
 
 def _png_dpi(data: bytes) -> float:
     i = data.index(b"pHYs")
-    ppm_x = struct.unpack(">I", data[i + 4:i + 8])[0]
+    ppm_x = struct.unpack(">I", data[i + 4 : i + 8])[0]
     return ppm_x * 0.0254
 
 
@@ -42,7 +42,9 @@ def test_starts_with_every_study(dash, exhibit):
     assert view.spec == Filter()
     assert _rows(dash.table.value) == len(exhibit.studies)
     assert f"<b>{len(exhibit.studies)}</b> of {len(exhibit.studies)} studies" in dash.count.value
-    assert bytes(dash.timeline.value).startswith(b"\x89PNG") and bytes(dash.gap_map.value).startswith(b"\x89PNG")
+    assert bytes(dash.timeline.value).startswith(b"\x89PNG") and bytes(dash.gap_map.value).startswith(
+        b"\x89PNG"
+    )
 
 
 def test_a_control_change_updates_count_table_and_plots_together(dash, exhibit):
@@ -55,19 +57,26 @@ def test_a_control_change_updates_count_table_and_plots_together(dash, exhibit):
     assert _points(view.timeline) == view.n
     gap = [c for c in view.gap_map.collections if c.get_gid() == "gap-map"][0]
     assert len(gap.get_sizes()) == len(expected.outcomes.drop_duplicates(["group"]))
-    for text in (view.timeline.get_title(loc="left"), view.gap_map.get_title(loc="left"),
-                 view.table.caption, dash.count.value):
+    for text in (
+        view.timeline.get_title(loc="left"),
+        view.gap_map.get_title(loc="left"),
+        view.table.caption,
+        dash.count.value,
+    ):
         assert "ADSC" in text
 
 
-@pytest.mark.parametrize("control, value, spec", [
-    ("species", ("rat",), Filter(species=["rat"])),
-    ("min_design", "randomized controlled trial", Filter(min_design="randomized controlled trial")),
-    ("include_registry", False, Filter(include_registry=False)),
-    ("include_conditioned_medium", False, Filter(include_conditioned_medium=False)),
-    ("text", "exhibit study", Filter(text="exhibit study")),
-    ("outcomes", ("clinical",), Filter(outcomes=["clinical"])),
-])
+@pytest.mark.parametrize(
+    "control, value, spec",
+    [
+        ("species", ("rat",), Filter(species=["rat"])),
+        ("min_design", "randomized controlled trial", Filter(min_design="randomized controlled trial")),
+        ("include_registry", False, Filter(include_registry=False)),
+        ("include_conditioned_medium", False, Filter(include_conditioned_medium=False)),
+        ("text", "exhibit study", Filter(text="exhibit study")),
+        ("outcomes", ("clinical",), Filter(outcomes=["clinical"])),
+    ],
+)
 def test_each_control_maps_to_the_filter(dash, exhibit, control, value, spec):
     dash.controls[control].value = value
     assert dash.spec == spec
@@ -120,12 +129,13 @@ def test_export_figures_writes_three_formats_with_the_filter(dash, tmp_path):
     paths = dash.export_figures()
     slug = Filter(species=["mouse"]).slug()
     assert sorted(p.name for p in paths) == sorted(
-        f"{n}_{slug}.{ext}" for n in ("timeline", "gap-map") for ext in ("png", "svg", "pdf"))
+        f"{n}_{slug}.{ext}" for n in ("timeline", "gap-map") for ext in ("png", "svg", "pdf")
+    )
     png = (tmp_path / "exports" / f"timeline_{slug}.png").read_bytes()
     assert round(_png_dpi(png)) == 300
     svg = (tmp_path / "exports" / f"timeline_{slug}.svg").read_text(encoding="utf-8")
-    assert "<text" in svg or "mouse ·" in svg        # text kept as text, not paths
-    assert f"mouse · {dash.current.n} studies · exoreview" in svg   # the stamp
+    assert "<text" in svg or "mouse ·" in svg  # text kept as text, not paths
+    assert f"mouse · {dash.current.n} studies · exoreview" in svg  # the stamp
     assert (tmp_path / "exports" / f"gap-map_{slug}.pdf").read_bytes().startswith(b"%PDF")
     assert plt.get_fignums() == []
 
@@ -142,7 +152,7 @@ def test_export_table_writes_csv_and_xlsx(dash, tmp_path):
 def test_export_buttons_report_in_the_status_line(dash, exhibit_dir):
     dash.table_button.click()
     assert "wrote 2 files" in dash.status.value
-    dash.export_dir = exhibit_dir / "studies"          # inside the evidence folder: refused
+    dash.export_dir = exhibit_dir / "studies"  # inside the evidence folder: refused
     dash.figure_button.click()
     assert "export failed" in dash.status.value and "evidence folder" in dash.status.value
     assert not list((exhibit_dir / "studies").glob("*.png"))

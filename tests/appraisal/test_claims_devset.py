@@ -11,10 +11,29 @@ from collections import Counter
 import pytest
 from claims_agreement import load_set, report, run, table
 
-CLAIM_TYPES = {"efficacy", "superiority", "safety", "regulatory", "onset", "durability", "dose", "mechanism",
-               "population", "testimonial", "percentage", "published-in"}
-VERDICTS = {"supported", "limited", "very-uncertain", "preclinical-only", "no-evidence", "contradicted",
-            "misattributed"}
+CLAIM_TYPES = {
+    "efficacy",
+    "superiority",
+    "safety",
+    "regulatory",
+    "onset",
+    "durability",
+    "dose",
+    "mechanism",
+    "population",
+    "testimonial",
+    "percentage",
+    "published-in",
+}
+VERDICTS = {
+    "supported",
+    "limited",
+    "very-uncertain",
+    "preclinical-only",
+    "no-evidence",
+    "contradicted",
+    "misattributed",
+}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +58,9 @@ def test_claims_are_found_and_non_claims_are_not(outcomes):
     rows = {r["type"]: r for r in table(outcomes)}
     claims = rows["all claims"]
     assert claims["found"] / claims["n"] >= 0.95
-    taken = Counter(o.entry["why"].split()[0].rstrip(":,;(") for o in outcomes if not o.entry["is_claim"] and o.found)
+    taken = Counter(
+        o.entry["why"].split()[0].rstrip(":,;(") for o in outcomes if not o.entry["is_claim"] and o.found
+    )
     assert taken["navigation"] == taken["question"] == 0
     assert rows["all non-claims"]["found"] / rows["all non-claims"]["n"] <= 0.1
 
@@ -47,7 +68,7 @@ def test_claims_are_found_and_non_claims_are_not(outcomes):
 def test_verdicts_agree_with_the_labels(outcomes):
     claims = next(r for r in table(outcomes) if r["type"] == "all claims")
     assert claims["agree"] / claims["n"] >= 0.85
-    assert claims["flagged"] / claims["overreach"] >= 0.9     # labelled overreach is flagged
+    assert claims["flagged"] / claims["overreach"] >= 0.9  # labelled overreach is flagged
 
 
 def test_the_report_prints_every_claim_type_and_the_disagreements(outcomes):

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import exoreview as xr
-from exoreview.appraisal.audit import ClaimFinding, Findings, _resolve_markers, audit, split_sentences
+from exoreview.appraisal.audit import _resolve_markers, audit, split_sentences
 from exoreview.appraisal.cards import findings_html
 from exoreview.appraisal.citations import (
     Reference,
@@ -29,12 +29,22 @@ from exoreview.appraisal.citations import (
     find_reference_list,
     parse_reference,
 )
+from exoreview.appraisal.findings import ClaimFinding, Findings
 from exoreview.appraisal.grading_rules import VERDICT_NAMES
 from exoreview.errors import ExoreviewError
 
-FUZZ = settings(max_examples=500, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=500,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+
+# hundreds of generated inputs: `make test` runs them, `make check` leaves them out
+pytestmark = pytest.mark.slow
 pick = st.sampled_from
 
 
@@ -86,9 +96,13 @@ def sentences(text: str):
 
 
 # -- random text ----------------------------------------------------------------------------------
-REFERENCE_CHARS = st.lists(pick(list(string.ascii_letters[:8] + "ABZ 0123456789.,;:()[]-–/&\n\t\u00a0\x00\x01\ufffd")
-                                + ["doi:", "10.", "PMID:", "2019", "et al.", "(2017).", "https://", "References",
-                                   "1. ", "[2] "]), max_size=120).map("".join)
+REFERENCE_CHARS = st.lists(
+    pick(
+        list(string.ascii_letters[:8] + "ABZ 0123456789.,;:()[]-–/&\n\t\u00a0\x00\x01\ufffd")
+        + ["doi:", "10.", "PMID:", "2019", "et al.", "(2017).", "https://", "References", "1. ", "[2] "]
+    ),
+    max_size=120,
+).map("".join)
 any_text = st.one_of(st.text(max_size=400), REFERENCE_CHARS)
 
 
@@ -104,8 +118,9 @@ def test_find_reference_list_any_text(text):
     find(text)
 
 
-SENTENCE_PIECES = st.lists(pick(list("Ab. !?\n\"“([0\x00\x01") + ["e.g.", "et al.", "Fig.", "J.", "Dr.", "pp."]),
-                           max_size=80).map("".join)
+SENTENCE_PIECES = st.lists(
+    pick(list('Ab. !?\n"“([0\x00\x01') + ["e.g.", "et al.", "Fig.", "J.", "Dr.", "pp."]), max_size=80
+).map("".join)
 
 
 @FUZZ
@@ -115,46 +130,122 @@ def test_split_sentences_any_text(text):
 
 
 # -- structured reference lists ---------------------------------------------------------------------
-TITLE_WORDS = ("Exosomes", "derived", "from", "adipose", "stem", "cells", "promote", "hair", "growth", "in", "mice",
-               "miR-218-5p", "CD63", "β-catenin", "(ADSC-Exos)", "dermal", "papilla", "and", "the", "Wnt/β-catenin",
-               "pathway", "androgenetic", "alopecia:", "a", "randomized", "trial", "review", "of", "extracellular",
-               "vesicles", "bone", "regeneration", "scaffolds", "women", "with", "follicle", "anagen", "Pérez")
-SURNAMES = ("Zhang", "Li", "Rajendran", "Gangadaran", "Pérez-Núñez", "O'Neill", "Kwack", "Ersan", "Müller", "Yan",
-            "Özer", "Tornero-Esteban", "Łukasik")
-JOURNALS = {"short": ("Sci Rep", "Stem Cells Transl Med", "Int J Mol Sci", "J Cosmet Dermatol", "Cells",
-                      "Aesthetic Plast Surg"),
-            "full": ("Scientific Reports", "Stem Cells Translational Medicine",
-                     "International Journal of Molecular Sciences", "Journal of Cosmetic Dermatology", "Cells")}
+TITLE_WORDS = (
+    "Exosomes",
+    "derived",
+    "from",
+    "adipose",
+    "stem",
+    "cells",
+    "promote",
+    "hair",
+    "growth",
+    "in",
+    "mice",
+    "miR-218-5p",
+    "CD63",
+    "β-catenin",
+    "(ADSC-Exos)",
+    "dermal",
+    "papilla",
+    "and",
+    "the",
+    "Wnt/β-catenin",
+    "pathway",
+    "androgenetic",
+    "alopecia:",
+    "a",
+    "randomized",
+    "trial",
+    "review",
+    "of",
+    "extracellular",
+    "vesicles",
+    "bone",
+    "regeneration",
+    "scaffolds",
+    "women",
+    "with",
+    "follicle",
+    "anagen",
+    "Pérez",
+)
+SURNAMES = (
+    "Zhang",
+    "Li",
+    "Rajendran",
+    "Gangadaran",
+    "Pérez-Núñez",
+    "O'Neill",
+    "Kwack",
+    "Ersan",
+    "Müller",
+    "Yan",
+    "Özer",
+    "Tornero-Esteban",
+    "Łukasik",
+)
+JOURNALS = {
+    "short": (
+        "Sci Rep",
+        "Stem Cells Transl Med",
+        "Int J Mol Sci",
+        "J Cosmet Dermatol",
+        "Cells",
+        "Aesthetic Plast Surg",
+    ),
+    "full": (
+        "Scientific Reports",
+        "Stem Cells Translational Medicine",
+        "International Journal of Molecular Sciences",
+        "Journal of Cosmetic Dermatology",
+        "Cells",
+    ),
+}
 MONTHS = ("", " Jan", " Oct", " Nov 14")
 
-dois = st.builds(lambda n, body, tail: f"10.{n}/{body}{tail}", st.integers(1000, 99999999),
-                 st.text(string.ascii_letters + string.digits + "._-/()", max_size=12),
-                 pick(string.ascii_letters + string.digits))
-citation = st.fixed_dictionaries({
-    "authors": st.lists(st.tuples(pick(SURNAMES), pick(("J", "RL", "SS", "K", "ML"))), min_size=1, max_size=4),
-    "et_al": st.booleans(),
-    "title": st.lists(pick(TITLE_WORDS), min_size=2, max_size=10).map(lambda w: " ".join(w)).map(
-        lambda t: t[0].upper() + t[1:]),
-    "journal": st.integers(0, 4),
-    "year": st.integers(1950, 2049),
-    "month": pick(MONTHS),
-    "volume": st.integers(1, 999).map(str),
-    "issue": st.one_of(st.none(), st.integers(1, 24).map(str)),
-    "pages": st.one_of(st.none(), st.integers(1, 9999).map(str),
-                       st.builds(lambda a, n: f"{a}-{a + n}", st.integers(1, 9999), st.integers(1, 99)),
-                       st.integers(1000, 9999).map(lambda n: f"e{n}")),
-    "doi": st.one_of(st.none(), dois),
-    "doi_form": pick(("doi:", "doi: ", "https://doi.org/", "DOI: ")),
-    "pmid": st.one_of(st.none(), st.integers(1, 99_999_999).map(str)),
-})
+dois = st.builds(
+    lambda n, body, tail: f"10.{n}/{body}{tail}",
+    st.integers(1000, 99999999),
+    st.text(string.ascii_letters + string.digits + "._-/()", max_size=12),
+    pick(string.ascii_letters + string.digits),
+)
+citation = st.fixed_dictionaries(
+    {
+        "authors": st.lists(
+            st.tuples(pick(SURNAMES), pick(("J", "RL", "SS", "K", "ML"))), min_size=1, max_size=4
+        ),
+        "et_al": st.booleans(),
+        "title": st.lists(pick(TITLE_WORDS), min_size=2, max_size=10)
+        .map(lambda w: " ".join(w))
+        .map(lambda t: t[0].upper() + t[1:]),
+        "journal": st.integers(0, 4),
+        "year": st.integers(1950, 2049),
+        "month": pick(MONTHS),
+        "volume": st.integers(1, 999).map(str),
+        "issue": st.one_of(st.none(), st.integers(1, 24).map(str)),
+        "pages": st.one_of(
+            st.none(),
+            st.integers(1, 9999).map(str),
+            st.builds(lambda a, n: f"{a}-{a + n}", st.integers(1, 9999), st.integers(1, 99)),
+            st.integers(1000, 9999).map(lambda n: f"e{n}"),
+        ),
+        "doi": st.one_of(st.none(), dois),
+        "doi_form": pick(("doi:", "doi: ", "https://doi.org/", "DOI: ")),
+        "pmid": st.one_of(st.none(), st.integers(1, 99_999_999).map(str)),
+    }
+)
 
 
 def vancouver(c: dict, *, ama: bool = False) -> str:
     names = ", ".join(f"{s} {i}" for s, i in c["authors"]) + (", et al" if c["et_al"] else "")
     journal = JOURNALS["short"][c["journal"] % len(JOURNALS["short"])]
     date = f"{c['year']}{'' if ama else c['month']}"
-    where = f"{date};{c['volume']}" + (f"({c['issue']})" if c["issue"] else "") + (
-        f":{c['pages']}" if c["pages"] else "")
+    where = (
+        f"{date};{c['volume']}"
+        + (f"({c['issue']})" if c["issue"] else "")
+        + (f":{c['pages']}" if c["pages"] else "")
+    )
     out = f"{names}. {c['title']}. {journal}. {where}."
     if c["doi"]:
         out += f" {'doi:' if ama else c['doi_form']}{c['doi']}"
@@ -167,8 +258,12 @@ def apa(c: dict) -> str:
     names = [f"{s}, {'. '.join(i)}." for s, i in c["authors"]]
     authors = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", & " + names[-1]
     journal = JOURNALS["full"][c["journal"] % len(JOURNALS["full"])]
-    out = f"{authors} ({c['year']}). {c['title']}. {journal}, {c['volume']}" + (
-        f"({c['issue']})" if c["issue"] else "") + (f", {c['pages']}" if c["pages"] else "") + "."
+    out = (
+        f"{authors} ({c['year']}). {c['title']}. {journal}, {c['volume']}"
+        + (f"({c['issue']})" if c["issue"] else "")
+        + (f", {c['pages']}" if c["pages"] else "")
+        + "."
+    )
     if c["doi"]:
         out += f" https://doi.org/{c['doi']}"
     return out
@@ -176,15 +271,28 @@ def apa(c: dict) -> str:
 
 STYLES = {"vancouver": vancouver, "ama": lambda c: vancouver(c, ama=True), "apa": apa}
 NUMBERINGS = ("{n}. ", "[{n}] ", "{n}) ", "({n}) ", "")
-HEADINGS = ("References", "References:", "REFERENCES", "Bibliography", "Works cited", "Literature cited",
-            "Sources:", "")
-BODY = ("Exosomes derived from adipose-derived stem cells promote hair growth in mice [1].",
-        "A study published in Stem Cells Translational Medicine in 2017 showed that exosomes regrow hair.",
-        "These studies provide evidence that exosomes are a promising treatment for hair loss.",
-        "Exosome therapy is clinically proven and has no side effects (2).",
-        "Extracellular vesicles increased the proliferation of human dermal papilla cells¹.",
-        "Minoxidil helps hair.", "Exosomes regrow hair in men with androgenetic alopecia (Ersan et al., 2024).",
-        "More research is needed.", "Is it safe?", "Dr. Kim et al. reported e.g. thicker hair in 95% of clients.")
+HEADINGS = (
+    "References",
+    "References:",
+    "REFERENCES",
+    "Bibliography",
+    "Works cited",
+    "Literature cited",
+    "Sources:",
+    "",
+)
+BODY = (
+    "Exosomes derived from adipose-derived stem cells promote hair growth in mice [1].",
+    "A study published in Stem Cells Translational Medicine in 2017 showed that exosomes regrow hair.",
+    "These studies provide evidence that exosomes are a promising treatment for hair loss.",
+    "Exosome therapy is clinically proven and has no side effects (2).",
+    "Extracellular vesicles increased the proliferation of human dermal papilla cells¹.",
+    "Minoxidil helps hair.",
+    "Exosomes regrow hair in men with androgenetic alopecia (Ersan et al., 2024).",
+    "More research is needed.",
+    "Is it safe?",
+    "Dr. Kim et al. reported e.g. thicker hair in 95% of clients.",
+)
 
 
 @dataclass
@@ -196,7 +304,7 @@ class RefList:
     heading: str
     blank_lines: bool
     lines: list[str]
-    first_entry_line: int        # 0-based index of the first entry's line
+    first_entry_line: int  # 0-based index of the first entry's line
 
 
 @st.composite
@@ -207,7 +315,7 @@ def reference_lists(draw, style: str | None = None, numbering: str | None = None
     cits = draw(st.lists(citation, min_size=1, max_size=6))
     body = draw(st.lists(pick(BODY), max_size=body))
     blank = draw(st.booleans())
-    lines = [" ".join(body[i:i + 2]) for i in range(0, len(body), 2)]
+    lines = [" ".join(body[i : i + 2]) for i in range(0, len(body), 2)]
     if lines:
         lines.append("")
     if heading:
@@ -252,26 +360,45 @@ def test_find_reference_list_reads_well_formed_lists(rl):
     n = len(rl.citations)
     numbered = bool(rl.numbering)
     if not rl.heading and (not numbered or n < 2):
-        return                                      # nothing marks the list: it need not be found
+        return  # nothing marks the list: it need not be found
     assert len(refs) == n, (refs, notes, rl.text)
     assert [r.label for r in refs] == [str(i) for i in range(1, n + 1)]
-    assert start == (rl.first_entry_line + 1 if not rl.heading
-                     else rl.lines.index(rl.heading) + 1)
+    assert start == (rl.first_entry_line + 1 if not rl.heading else rl.lines.index(rl.heading) + 1)
     for k, (ref, c) in enumerate(zip(refs, rl.citations), 1):
         check_citation(ref, c, rl.style)
         # and a sentence's '(Author et al., Year)' and '[k]' point to it
-        labels, missing = _resolve_markers(f"Exosomes regrow hair ({c['authors'][0][0]} et al., {c['year']}) [{k}].",
-                                           refs, numbered)
+        labels, missing = _resolve_markers(
+            f"Exosomes regrow hair ({c['authors'][0][0]} et al., {c['year']}) [{k}].", refs, numbered
+        )
         assert str(k) in labels and not missing, (labels, missing, ref)
 
 
 # -- mutated lists and whole texts ----------------------------------------------------------------
-JUNK = st.one_of(pick(("References", "", "1.", "[3]", "Used for: everything", "2. ???", "doi:", "(2019).",
-                       "Zhang J, Li W. Title. Sci Rep. 2017;", "   ", "Exosomes [1, 3].", "et al.", "10.1000/x")),
-                 st.text(max_size=40))
-MUTATION = st.one_of(st.tuples(pick(("drop", "dup")), st.integers(0, 100)),
-                     st.tuples(st.just("junk"), st.integers(0, 100), JUNK),
-                     st.tuples(st.just("cut"), st.integers(0, 100), st.integers(0, 120)))
+JUNK = st.one_of(
+    pick(
+        (
+            "References",
+            "",
+            "1.",
+            "[3]",
+            "Used for: everything",
+            "2. ???",
+            "doi:",
+            "(2019).",
+            "Zhang J, Li W. Title. Sci Rep. 2017;",
+            "   ",
+            "Exosomes [1, 3].",
+            "et al.",
+            "10.1000/x",
+        )
+    ),
+    st.text(max_size=40),
+)
+MUTATION = st.one_of(
+    st.tuples(pick(("drop", "dup")), st.integers(0, 100)),
+    st.tuples(st.just("junk"), st.integers(0, 100), JUNK),
+    st.tuples(st.just("cut"), st.integers(0, 100), st.integers(0, 120)),
+)
 
 
 def mutate(lines: list[str], muts: list[tuple]) -> str:
@@ -310,8 +437,11 @@ def shipped_evidence():
 
 def check_findings(f: Findings) -> None:
     assert isinstance(f, Findings)
-    assert all(isinstance(r, ReferenceFinding) and r.status in ("verified", "metadata-mismatch", "off-topic",
-                                                                 "not-found") for r in f.references)
+    assert all(
+        isinstance(r, ReferenceFinding)
+        and r.status in ("verified", "metadata-mismatch", "off-topic", "not-found")
+        for r in f.references
+    )
     assert all(isinstance(d, str) and d for r in f.references for d in r.differences)
     for c in f.claims:
         assert isinstance(c, ClaimFinding) and c.verdict in VERDICT_NAMES and c.sentence
@@ -323,18 +453,28 @@ def check_findings(f: Findings) -> None:
     assert findings_html(f).startswith('<div class="exoreview-audit">')
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
-@given(rl=reference_lists(body=2), intact=st.booleans(), muts=st.lists(MUTATION, max_size=2), extra=st.text(max_size=60),
-       k=st.integers(0, 5))
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rl=reference_lists(body=2),
+    intact=st.booleans(),
+    muts=st.lists(MUTATION, max_size=2),
+    extra=st.text(max_size=60),
+    k=st.integers(0, 5),
+)
 def test_audit_whole_texts(rl, intact, muts, extra, k):
     """Any text is audited; in an intact text with a reference list, every entry is checked and a
     sentence citing entry k by number or as (Author et al., Year) is linked to it."""
     evidence = shipped_evidence()
     k %= len(rl.citations)
     c = rl.citations[k]
-    cited = (f"Exosomes promote hair growth in mice [{k + 1}]. Extracellular vesicles regrow hair in mice "
-             f"({c['authors'][0][0]} et al., {c['year']}).")
+    cited = (
+        f"Exosomes promote hair growth in mice [{k + 1}]. Extracellular vesicles regrow hair in mice "
+        f"({c['authors'][0][0]} et al., {c['year']})."
+    )
     at = rl.lines.index(rl.heading) if rl.heading else rl.first_entry_line
     lines = rl.lines[:at] + [cited, ""] + rl.lines[at:]
     text = "\n".join(lines) if intact else mutate(lines, muts) + extra
@@ -346,7 +486,9 @@ def test_audit_whole_texts(rl, intact, muts, extra, k):
     if intact and rl.heading:
         assert len(f.references) == len(rl.citations)
         by_number = next(x for x in f.claims if x.sentence.endswith(f"[{k + 1}]."))
-        by_author = next(x for x in f.claims if x.sentence.endswith(f"{c['year']}).") and "regrow" in x.sentence)
+        by_author = next(
+            x for x in f.claims if x.sentence.endswith(f"{c['year']}).") and "regrow" in x.sentence
+        )
         assert by_number.cites == (str(k + 1),), by_number
         assert str(k + 1) in by_author.cites, (by_author, f.references[k].reference)
 
@@ -357,26 +499,45 @@ def _study_rows(evidence) -> list[dict]:
     return [r for r in rows.to_dict("records") if r["title"] and r["year"]]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
-@given(data=st.data(), style=pick(sorted(STYLES)),
-       author=st.one_of(st.none(), st.text(max_size=6), pick(("--", "()", "’", "0", "Özer", "-"))))
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=st.data(),
+    style=pick(sorted(STYLES)),
+    author=st.one_of(st.none(), st.text(max_size=6), pick(("--", "()", "’", "0", "Özer", "-"))),
+)
 def test_references_copied_from_study_records_are_found(data, style, author):
     """A study's own citation, in any style, is matched to it; with its own first author it is verified.
     Any text as the first author is compared, never raises."""
     evidence = shipped_evidence()
     row = data.draw(pick(_study_rows(evidence)))
     surname, _, initials = (row["first_author"] or "Anon A").rpartition(" ")
-    c = {"authors": [(surname or initials, initials or "A")], "et_al": True, "title": row["title"].rstrip("."),
-         "journal": 0, "year": int(row["year"]), "month": "", "volume": row["volume"] or "1",
-         "issue": None, "pages": row["pages"] if row["volume"] else None, "doi": row["doi"],
-         "doi_form": "doi:", "pmid": row["pmid"]}
+    c = {
+        "authors": [(surname or initials, initials or "A")],
+        "et_al": True,
+        "title": row["title"].rstrip("."),
+        "journal": 0,
+        "year": int(row["year"]),
+        "month": "",
+        "volume": row["volume"] or "1",
+        "issue": None,
+        "pages": row["pages"] if row["volume"] else None,
+        "doi": row["doi"],
+        "doi_form": "doi:",
+        "pmid": row["pmid"],
+    }
     text = STYLES[style](c)
-    placeholder = JOURNALS["full" if style == "apa" else "short"][0]      # journal 0, then the record's own
-    text = text.replace(f" {placeholder}{',' if style == 'apa' else '.'}",
-                        f" {row['journal']}{',' if style == 'apa' else '.'}", 1)
-    if author is not None:                      # any text where the first author goes
-        text = author + (text[text.index(" ("):] if style == "apa" else text[text.index(","):])
+    placeholder = JOURNALS["full" if style == "apa" else "short"][0]  # journal 0, then the record's own
+    text = text.replace(
+        f" {placeholder}{',' if style == 'apa' else '.'}",
+        f" {row['journal']}{',' if style == 'apa' else '.'}",
+        1,
+    )
+    if author is not None:  # any text where the first author goes
+        text = author + (text[text.index(" (") :] if style == "apa" else text[text.index(",") :])
     f = check_reference(text, evidence, label="1")
     assert isinstance(f, ReferenceFinding) and f.label == "1" and f.reference is not None
     assert all(isinstance(d, str) and d for d in f.differences)
@@ -387,8 +548,10 @@ def test_references_copied_from_study_records_are_found(data, style, author):
 
 
 # -- regression tests for the bugs the fuzzing found ---------------------------------------------------
-RAJENDRAN_APA = ("{author} (2017). Extracellular vesicles derived from MSCs activates dermal papilla cell in vitro. "
-                 "Scientific Reports, 7, 15560. https://doi.org/10.1038/s41598-017-15505-3")
+RAJENDRAN_APA = (
+    "{author} (2017). Extracellular vesicles derived from MSCs activates dermal papilla cell in vitro. "
+    "Scientific Reports, 7, 15560. https://doi.org/10.1038/s41598-017-15505-3"
+)
 
 
 @pytest.mark.parametrize("author", ["--", "()", "0", "’"])
@@ -420,19 +583,26 @@ def test_names_beyond_a_to_z_are_read():
 def test_author_year_markers_link_hyphenated_and_accented_surnames(name):
     # a hyphenated surname was compared by its first word only ('tornero' vs 'tornero esteban')
     # and a capital beyond A-Z did not start a name: '(Özer et al., 2020)' pointed nowhere
-    text = (f"Extracellular vesicles regrow hair in mice ({name} et al., 2020).\n\nReferences\n"
-            f"1. {name} J, Li W. Exosomes and hair. Sci Rep. 2020;10:1.\n")
+    text = (
+        f"Extracellular vesicles regrow hair in mice ({name} et al., 2020).\n\nReferences\n"
+        f"1. {name} J, Li W. Exosomes and hair. Sci Rep. 2020;10:1.\n"
+    )
     refs, _, _ = find_reference_list(text)
     assert _resolve_markers(text.splitlines()[0], refs, True) == (["1"], [])
 
 
 def test_apa_journal_with_a_comma_in_its_name():
     # the journal ended at its first comma: 'Clinical', a metadata mismatch for a correct citation
-    text = ("Cheng, M. (2024). The Roles of Exosomes in Regulating Hair Follicle Growth. Clinical, Cosmetic and "
-            "Investigational Dermatology, 17, 1603-1612. https://doi.org/10.2147/CCID.S465963")
+    text = (
+        "Cheng, M. (2024). The Roles of Exosomes in Regulating Hair Follicle Growth. Clinical, Cosmetic and "
+        "Investigational Dermatology, 17, 1603-1612. https://doi.org/10.2147/CCID.S465963"
+    )
     ref = parse_reference(text)
-    assert (ref.journal, ref.volume, ref.pages) == ("Clinical, Cosmetic and Investigational Dermatology", "17",
-                                                    "1603-1612")
+    assert (ref.journal, ref.volume, ref.pages) == (
+        "Clinical, Cosmetic and Investigational Dermatology",
+        "17",
+        "1603-1612",
+    )
     f = check_reference(ref, shipped_evidence())
     assert (f.study, f.status) == ("cheng-2024-exosomes-hair-follicle-review", "verified")
 
@@ -440,5 +610,7 @@ def test_apa_journal_with_a_comma_in_its_name():
 @pytest.mark.parametrize("text", ["0(2000)..", "(2001). . ", "Smith J. . 2020;1:2."])
 def test_fields_read_as_empty_are_none(text):
     ref = parse_reference(text)
-    assert all(getattr(ref, f) is None or getattr(ref, f).strip()
-               for f in ("title", "journal", "volume", "issue", "pages")), ref
+    assert all(
+        getattr(ref, f) is None or getattr(ref, f).strip()
+        for f in ("title", "journal", "volume", "issue", "pages")
+    ), ref

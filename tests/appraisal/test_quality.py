@@ -23,9 +23,18 @@ def dump(rec: dict) -> str:
 def block(tool: str, judgements: dict[str, str] | None = None, default: str = "unclear", **extra) -> dict:
     spec = rob_tools.TOOLS[tool]
     judgements = judgements or {}
-    return {"tool": tool, **extra,
-            "items": [{"item": i, "judgement": judgements.get(i, default),
-                       "support": f"What the record says about {i}."} for i in spec.item_ids]}
+    return {
+        "tool": tool,
+        **extra,
+        "items": [
+            {
+                "item": i,
+                "judgement": judgements.get(i, default),
+                "support": f"What the record says about {i}.",
+            }
+            for i in spec.item_ids
+        ],
+    }
 
 
 # --- overall algorithms --------------------------------------------------------------------
@@ -39,28 +48,34 @@ def _j(ids, *values):
     return dict(zip(ids, values))
 
 
-@pytest.mark.parametrize("tool, judgements, expected", [
-    ("RoB 2", _j(ROB2, *["low"] * 5), "low"),
-    ("RoB 2", _j(ROB2, "low", "some concerns", "low", "low", "low"), "some concerns"),
-    ("RoB 2", _j(ROB2, "some concerns", "some concerns", "some concerns", "some concerns", "some concerns"),
-     "some concerns"),
-    ("RoB 2", _j(ROB2, "low", "low", "high", "some concerns", "low"), "high"),
-    ("ROBINS-I", _j(ROBINS, *["low"] * 7), "low"),
-    ("ROBINS-I", _j(ROBINS, "moderate", *["low"] * 6), "moderate"),
-    ("ROBINS-I", _j(ROBINS, "moderate", "no information", *["low"] * 5), "no information"),
-    ("ROBINS-I", _j(ROBINS, "serious", "no information", *["low"] * 5), "serious"),
-    ("ROBINS-I", _j(ROBINS, "serious", "critical", *["low"] * 5), "critical"),
-    ("JBI case series", _j(JBI, *["yes"] * 7, *["no"] * 3), "low"),               # 70% yes
-    ("JBI case series", _j(JBI, *["yes"] * 6, *["no"] * 4), "moderate"),          # 60%
-    ("JBI case series", _j(JBI, *["yes"] * 4, *["no"] * 6), "high"),              # 40%
-    ("JBI case series", _j(JBI, *["yes"] * 4, "no", *["unclear"] * 5), "unclear"),  # half unclear
-    ("JBI case series", _j(JBI, *["yes"] * 6, *["unclear"] * 3, "not applicable"), "moderate"),  # 6/9
-    ("JBI case series", _j(JBI, *["yes"] * 7, *["unclear"] * 2, "not applicable"), "low"),       # 7/9
-    ("JBI case series", _j(JBI, *["not applicable"] * 10), "unclear"),
-    ("SYRCLE", _j(SYR, *["yes"] * 10), "low"),
-    ("SYRCLE", _j(SYR, *["yes"] * 9, "unclear"), "unclear"),
-    ("SYRCLE", _j(SYR, "no", *["unclear"] * 9), "high"),
-])
+@pytest.mark.parametrize(
+    "tool, judgements, expected",
+    [
+        ("RoB 2", _j(ROB2, *["low"] * 5), "low"),
+        ("RoB 2", _j(ROB2, "low", "some concerns", "low", "low", "low"), "some concerns"),
+        (
+            "RoB 2",
+            _j(ROB2, "some concerns", "some concerns", "some concerns", "some concerns", "some concerns"),
+            "some concerns",
+        ),
+        ("RoB 2", _j(ROB2, "low", "low", "high", "some concerns", "low"), "high"),
+        ("ROBINS-I", _j(ROBINS, *["low"] * 7), "low"),
+        ("ROBINS-I", _j(ROBINS, "moderate", *["low"] * 6), "moderate"),
+        ("ROBINS-I", _j(ROBINS, "moderate", "no information", *["low"] * 5), "no information"),
+        ("ROBINS-I", _j(ROBINS, "serious", "no information", *["low"] * 5), "serious"),
+        ("ROBINS-I", _j(ROBINS, "serious", "critical", *["low"] * 5), "critical"),
+        ("JBI case series", _j(JBI, *["yes"] * 7, *["no"] * 3), "low"),  # 70% yes
+        ("JBI case series", _j(JBI, *["yes"] * 6, *["no"] * 4), "moderate"),  # 60%
+        ("JBI case series", _j(JBI, *["yes"] * 4, *["no"] * 6), "high"),  # 40%
+        ("JBI case series", _j(JBI, *["yes"] * 4, "no", *["unclear"] * 5), "unclear"),  # half unclear
+        ("JBI case series", _j(JBI, *["yes"] * 6, *["unclear"] * 3, "not applicable"), "moderate"),  # 6/9
+        ("JBI case series", _j(JBI, *["yes"] * 7, *["unclear"] * 2, "not applicable"), "low"),  # 7/9
+        ("JBI case series", _j(JBI, *["not applicable"] * 10), "unclear"),
+        ("SYRCLE", _j(SYR, *["yes"] * 10), "low"),
+        ("SYRCLE", _j(SYR, *["yes"] * 9, "unclear"), "unclear"),
+        ("SYRCLE", _j(SYR, "no", *["unclear"] * 9), "high"),
+    ],
+)
 def test_overall_follows_the_tool(tool, judgements, expected):
     assert rob_tools.overall(tool, judgements) == expected
 
@@ -74,19 +89,22 @@ def test_every_wording_has_a_level_and_a_cross_tool_mapping():
     assert set(rob_tools.TOOL_BY_LEVEL.values()) == set(rob_tools.TOOLS)
 
 
-@pytest.mark.parametrize("design, status, tool", [
-    (["randomized controlled trial"], "peer-reviewed", "RoB 2"),
-    (["in vitro", "controlled trial"], "peer-reviewed", "ROBINS-I"),
-    (["prospective uncontrolled trial", "narrative review"], "peer-reviewed", "JBI case series"),
-    (["case series"], "preprint", "JBI case series"),
-    (["case report"], "peer-reviewed", "JBI case report"),
-    (["in vitro", "animal", "ex vivo organ culture"], "peer-reviewed", "SYRCLE"),
-    (["in vitro", "ex vivo organ culture"], "peer-reviewed", None),
-    (["systematic review"], "peer-reviewed", None),
-    (["narrative review"], "book chapter", None),
-    (["randomized controlled trial"], "registry record", None),
-    (["randomized controlled trial"], "protocol", None),
-])
+@pytest.mark.parametrize(
+    "design, status, tool",
+    [
+        (["randomized controlled trial"], "peer-reviewed", "RoB 2"),
+        (["in vitro", "controlled trial"], "peer-reviewed", "ROBINS-I"),
+        (["prospective uncontrolled trial", "narrative review"], "peer-reviewed", "JBI case series"),
+        (["case series"], "preprint", "JBI case series"),
+        (["case report"], "peer-reviewed", "JBI case report"),
+        (["in vitro", "animal", "ex vivo organ culture"], "peer-reviewed", "SYRCLE"),
+        (["in vitro", "ex vivo organ culture"], "peer-reviewed", None),
+        (["systematic review"], "peer-reviewed", None),
+        (["narrative review"], "book chapter", None),
+        (["randomized controlled trial"], "registry record", None),
+        (["randomized controlled trial"], "protocol", None),
+    ],
+)
 def test_tool_for_the_strongest_design_with_results(shipped, design, status, tool):
     got, why = rob_tools.tool_for({"design": design, "publication_status": status}, shipped.vocabulary)
     assert got == tool
@@ -96,7 +114,9 @@ def test_tool_for_the_strongest_design_with_results(shipped, design, status, too
 def with_quality(ev):
     """ev.studies with each study's tool, cross-tool risk of bias and EV score (quality.summary)."""
     q = quality.summary(ev)[["study", "rob_tool", "rob_cross_tool", "ev_score", "ev_max"]]
-    out = ev.studies.merge(q.rename(columns={"rob_cross_tool": "rob_overall"}), left_on="key", right_on="study")
+    out = ev.studies.merge(
+        q.rename(columns={"rob_cross_tool": "rob_overall"}), left_on="key", right_on="study"
+    )
     return out.drop(columns="study")
 
 
@@ -127,23 +147,62 @@ def test_a_study_without_a_block_is_not_yet_assessed(make_evidence):
 BAD = [
     # label, risk_of_bias block, code, field, message fragment
     ("wrong tool", block("RoB 2"), "rob-wrong-tool", "risk_of_bias.tool", "use 'SYRCLE'"),
-    ("unknown item", {**block("SYRCLE"), "items": block("SYRCLE")["items"][:-1]
-                      + [{"item": "other_biass", "judgement": "unclear", "support": "s"}]},
-     "rob-unknown-item", "risk_of_bias.items[9].item", "did you mean 'other_bias'"),
-    ("judgement not in the tool's words", block("SYRCLE", {"random_housing": "low"}),
-     "rob-bad-judgement", "risk_of_bias.items[3].judgement", "allowed: yes, no, unclear"),
-    ("missing item", {**block("SYRCLE"), "items": block("SYRCLE")["items"][:8]},
-     "rob-missing-item", "risk_of_bias.items", "missing: selective_reporting, other_bias"),
-    ("duplicate item", {**block("SYRCLE"), "items": block("SYRCLE")["items"]
-                        + [block("SYRCLE")["items"][0]]},
-     "rob-duplicate-item", "risk_of_bias.items[10].item", "judged twice"),
-    ("overall against the algorithm", block("SYRCLE", overall="low"), "rob-bad-overall",
-     "risk_of_bias.overall", "gives 'unclear'"),
-    ("tool not in the schema", {**block("SYRCLE"), "tool": "Cochrane RoB 1"}, "bad-choice",
-     "risk_of_bias.tool", "allowed"),
-    ("no support sentence", {**block("SYRCLE"), "items": [
-        {**block("SYRCLE")["items"][0], "support": None}, *block("SYRCLE")["items"][1:]]},
-     "missing-value", "risk_of_bias.items[0].support", "must not be empty"),
+    (
+        "unknown item",
+        {
+            **block("SYRCLE"),
+            "items": block("SYRCLE")["items"][:-1]
+            + [{"item": "other_biass", "judgement": "unclear", "support": "s"}],
+        },
+        "rob-unknown-item",
+        "risk_of_bias.items[9].item",
+        "did you mean 'other_bias'",
+    ),
+    (
+        "judgement not in the tool's words",
+        block("SYRCLE", {"random_housing": "low"}),
+        "rob-bad-judgement",
+        "risk_of_bias.items[3].judgement",
+        "allowed: yes, no, unclear",
+    ),
+    (
+        "missing item",
+        {**block("SYRCLE"), "items": block("SYRCLE")["items"][:8]},
+        "rob-missing-item",
+        "risk_of_bias.items",
+        "missing: selective_reporting, other_bias",
+    ),
+    (
+        "duplicate item",
+        {**block("SYRCLE"), "items": block("SYRCLE")["items"] + [block("SYRCLE")["items"][0]]},
+        "rob-duplicate-item",
+        "risk_of_bias.items[10].item",
+        "judged twice",
+    ),
+    (
+        "overall against the algorithm",
+        block("SYRCLE", overall="low"),
+        "rob-bad-overall",
+        "risk_of_bias.overall",
+        "gives 'unclear'",
+    ),
+    (
+        "tool not in the schema",
+        {**block("SYRCLE"), "tool": "Cochrane RoB 1"},
+        "bad-choice",
+        "risk_of_bias.tool",
+        "allowed",
+    ),
+    (
+        "no support sentence",
+        {
+            **block("SYRCLE"),
+            "items": [{**block("SYRCLE")["items"][0], "support": None}, *block("SYRCLE")["items"][1:]],
+        },
+        "missing-value",
+        "risk_of_bias.items[0].support",
+        "must not be empty",
+    ),
 ]
 
 
@@ -170,22 +229,36 @@ def test_a_review_with_a_block_is_refused(make_evidence):
 
 
 def test_rob2_escalation_to_high_needs_the_algorithm_and_a_reason(make_evidence):
-    rct = dict(design=["randomized controlled trial"],
-               models=[{"model": "clinical", "species": "human"}])
+    rct = dict(design=["randomized controlled trial"], models=[{"model": "clinical", "species": "human"}])
     concerns = {"randomization": "some concerns", "deviations": "some concerns"}
-    ok = base_study(**rct, risk_of_bias=block("RoB 2", concerns, default="low", overall="high",
-                                              overall_support="two domains together undermine it"))
+    ok = base_study(
+        **rct,
+        risk_of_bias=block(
+            "RoB 2",
+            concerns,
+            default="low",
+            overall="high",
+            overall_support="two domains together undermine it",
+        ),
+    )
     no_reason = base_study(**rct, risk_of_bias=block("RoB 2", concerns, default="low", overall="high"))
     all_low = base_study(**rct, risk_of_bias=block("RoB 2", default="low", overall="high"))
-    root = make_evidence({"a-2021.yaml": {**ok, "key": "a-2021"},
-                          "b-2021.yaml": {**no_reason, "key": "b-2021"},
-                          "c-2021.yaml": {**all_low, "key": "c-2021"}})
+    root = make_evidence(
+        {
+            "a-2021.yaml": {**ok, "key": "a-2021"},
+            "b-2021.yaml": {**no_reason, "key": "b-2021"},
+            "c-2021.yaml": {**all_low, "key": "c-2021"},
+        }
+    )
     codes = {(p[0], p[3]) for p in _problems(root)}
     assert codes == {("b-2021.yaml", "rob-overall-unsupported"), ("c-2021.yaml", "rob-bad-overall")}
 
 
 def test_every_problem_is_reported_at_once_by_the_cli(make_evidence, capsys):
-    rob = {**block("SYRCLE", {"random_housing": "low"}), "items": block("SYRCLE", {"random_housing": "low"})["items"][:9]}
+    rob = {
+        **block("SYRCLE", {"random_housing": "low"}),
+        "items": block("SYRCLE", {"random_housing": "low"})["items"][:9],
+    }
     root = make_evidence({"doe-2021-adsc-exos.yaml": base_study(risk_of_bias=rob)})
     assert main(["validate", str(root)]) == 1
     err = capsys.readouterr().err
@@ -195,17 +268,20 @@ def test_every_problem_is_reported_at_once_by_the_cli(make_evidence, capsys):
 
 
 # --- EV reporting ----------------------------------------------------------------------------
-@pytest.mark.parametrize("dose, unit", [
-    (None, "not reported"),
-    ("about 10 billion exosomes per treatment", "particles"),
-    ("5e8 to 5e9 particles/cm2", "particles"),
-    ("3 x 10^9 particles per side", "particles"),
-    ("one 20 mg vial (about 10 billion exosomes)", "particles"),
-    ("2.5, 5, 7.5 and 10 ug/mL", "protein mass"),
-    ("100 µg protein per injection", "protein mass"),
-    ("2 ml per half-scalp", "volume or concentration only"),
-    ("every 4 weeks (particle dose not stated in the abstract)", "not quantified"),
-])
+@pytest.mark.parametrize(
+    "dose, unit",
+    [
+        (None, "not reported"),
+        ("about 10 billion exosomes per treatment", "particles"),
+        ("5e8 to 5e9 particles/cm2", "particles"),
+        ("3 x 10^9 particles per side", "particles"),
+        ("one 20 mg vial (about 10 billion exosomes)", "particles"),
+        ("2.5, 5, 7.5 and 10 ug/mL", "protein mass"),
+        ("100 µg protein per injection", "protein mass"),
+        ("2 ml per half-scalp", "volume or concentration only"),
+        ("every 4 weeks (particle dose not stated in the abstract)", "not quantified"),
+    ],
+)
 def test_dose_units(dose, unit):
     assert misev.dose_unit(dose) == unit
 
@@ -219,33 +295,41 @@ def _ev(shipped, **fields):
 
 
 def test_full_misev_characterisation_justifies_exosome(shipped):
-    r = _ev(shipped, isolation=["density gradient"], characterization=["NTA", "TEM", "CD63", "TSG101",
-                                                                       "calnexin negative"],
-            dose="1e9 particles per mouse")
+    r = _ev(
+        shipped,
+        isolation=["density gradient"],
+        characterization=["NTA", "TEM", "CD63", "TSG101", "calnexin negative"],
+        dose="1e9 particles per mouse",
+    )
     assert r.applicable and r.score == r.max == 10 and r.dose_comparable and r.flags() == []
 
 
 def test_thin_reporting_scores_low_and_is_flagged(shipped):
     r = _ev(shipped, isolation=["precipitation"], characterization=["CD9"], dose="50 µg")
     got = {i.item: i.reported for i in r.items}
-    assert got["isolation_method"] and not got["isolation_specificity"]       # kit: low specificity
+    assert got["isolation_method"] and not got["isolation_specificity"]  # kit: low specificity
     assert got["transmembrane_marker"] and not got["cytosolic_marker"]
     assert got["dose_reported"] and not got["dose_in_particles"]
-    assert not got["vesicle_term_justified"]                                  # 'exosome' unsupported
+    assert not got["vesicle_term_justified"]  # 'exosome' unsupported
     assert r.score == 3 and r.max == 10
     assert any("dose not comparable (protein mass)" in f for f in r.flags())
 
 
 def test_not_extracted_is_not_not_reported(shipped):
     """From an abstract, an item not coded is not extracted (null), never 'not reported'."""
-    r = misev.ev_reporting(base_study(isolation=["precipitation"], characterization=["CD9"], dose="50 µg"),
-                           shipped.vocabulary)
+    r = misev.ev_reporting(
+        base_study(isolation=["precipitation"], characterization=["CD9"], dose="50 µg"), shipped.vocabulary
+    )
     got = {i.item: i.reported for i in r.items}
     assert got["transmembrane_marker"] is True and got["cytosolic_marker"] is None
     assert got["negative_marker"] is None and got["vesicle_term_justified"] is None
-    assert got["dose_in_particles"] is False               # the dose read shows its unit
-    assert r.score == 3 and r.max == 5 and set(r.unassessed) == {
-        "particle_count", "imaging", "cytosolic_marker", "negative_marker", "vesicle_term_justified"}
+    assert got["dose_in_particles"] is False  # the dose read shows its unit
+    assert (
+        r.score == 3
+        and r.max == 5
+        and set(r.unassessed)
+        == {"particle_count", "imaging", "cytosolic_marker", "negative_marker", "vesicle_term_justified"}
+    )
     assert r.shown() == "3/5 (5 not extracted)"
     assert not any("no EV marker" in f for f in r.flags()) and any("not extracted" in f for f in r.flags())
     # the same study read in full text: those items are not reported by the study
@@ -266,19 +350,13 @@ def test_markers_are_read_from_the_study_text_too(shipped):
     r = _ev(shipped, vesicle_term=["EV"], characterization_text=["western blot: CD81, ALIX, calnexin absent"])
     got = {i.item: i.reported for i in r.items}
     assert got["transmembrane_marker"] and got["cytosolic_marker"] and got["negative_marker"]
-    assert got["vesicle_term_justified"]          # a generic term needs no proof of origin
+    assert got["vesicle_term_justified"]  # a generic term needs no proof of origin
 
 
 def test_conditioned_medium_and_records_without_results_are_not_scored(shipped):
     assert not _ev(shipped, vesicle_term=["conditioned medium"]).applicable
     assert _ev(shipped, vesicle_term=["conditioned medium"]).score is None
     assert not _ev(shipped, publication_status="registry record").applicable
-
-
-
-
-
-
 
 
 # --- CLI ------------------------------------------------------------------------------------
@@ -291,7 +369,9 @@ def test_quality_json(capsys):
     assert set(first["rob_items"]) == set(rob_tools.TOOLS["RoB 2"].item_ids)
     assert set(first["ev_reporting"]) >= {"score", "max", "items"}
     review = next(d for d in data if d["design"] == "narrative review")
-    assert review["rob_tool"] is None and review["rob_items"] == {} and review["ev_reporting"]["score"] is None
+    assert (
+        review["rob_tool"] is None and review["rob_items"] == {} and review["ev_reporting"]["score"] is None
+    )
 
 
 def test_quality_text_and_tool_filter(capsys):

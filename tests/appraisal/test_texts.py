@@ -39,10 +39,16 @@ def pdf_with_lines(lines: list[str]) -> bytes:
     """A one-page PDF whose content stream writes `lines` in Helvetica (text pypdf can read)."""
     writer = PdfWriter()
     page = writer.add_blank_page(612, 792)
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
     page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
     ops = "BT /F1 10 Tf 40 760 Td 13 TL " + " ".join(f"({line}) Tj T*" for line in lines) + " ET"
     stream = StreamObject()
     stream.set_data(ops.encode("latin-1"))
@@ -56,7 +62,7 @@ def test_web_page_main_text_without_navigation_or_footer():
     text = text_from_bytes("clinic.html", PAGE.encode())
     assert "increased hair density in men" in text and "FDA-approved" in text
     assert "Book a consultation" not in text and "Cookie settings" not in text
-    assert "cure baldness forever" not in text          # scripts are never text
+    assert "cure baldness forever" not in text  # scripts are never text
 
 
 def test_cli_audits_a_saved_web_page_end_to_end(tmp_path, capsys):
@@ -74,8 +80,15 @@ def test_cli_audits_a_saved_web_page_end_to_end(tmp_path, capsys):
 
 def test_cli_audits_a_pdf_end_to_end(tmp_path, capsys):
     pdf = tmp_path / "brochure.pdf"
-    pdf.write_bytes(pdf_with_lines(["Exosome treatment for hair loss", "",
-                                    "Our exosome treatment for hair loss is FDA-approved and completely safe."]))
+    pdf.write_bytes(
+        pdf_with_lines(
+            [
+                "Exosome treatment for hair loss",
+                "",
+                "Our exosome treatment for hair loss is FDA-approved and completely safe.",
+            ]
+        )
+    )
     assert main(["audit", str(pdf), "--format", "json"]) == 0
     claims = json.loads(capsys.readouterr().out)["claims"]
     assert claims and claims[0]["verdict"] == "contradicted"
@@ -98,16 +111,19 @@ def _blank_pdf() -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("empty.txt", b"", "is empty"),
-    ("blank.html", b"   \n  ", "is empty"),
-    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
-    ("scan.pdf", _blank_pdf(), "holds no text"),
-    ("locked.pdf", _encrypted(), "encrypted PDF"),
-    ("broken.pdf", b"%PDF-1.4\nthis is not a pdf", "cannot be read as a PDF"),
-    ("menu.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no main text"),
-    ("latin1.txt", "caf\u00e9 exosomes".encode("latin-1"), "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.txt", b"", "is empty"),
+        ("blank.html", b"   \n  ", "is empty"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
+        ("scan.pdf", _blank_pdf(), "holds no text"),
+        ("locked.pdf", _encrypted(), "encrypted PDF"),
+        ("broken.pdf", b"%PDF-1.4\nthis is not a pdf", "cannot be read as a PDF"),
+        ("menu.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no main text"),
+        ("latin1.txt", "caf\u00e9 exosomes".encode("latin-1"), "not UTF-8"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)

@@ -57,8 +57,16 @@ COMMANDS: dict[str, list[str]] = {
 }
 # commands that read evidence/studies/*.yaml, and those that read the screening log
 READ_STUDIES = ["validate", "list", "quality", "grade", "audit", "import", "screen make-study", "report"]
-READ_LOG = ["import", "screen list", "screen decide", "screen duplicate", "screen conflicts",
-            "screen kappa", "screen make-study", "prisma"]
+READ_LOG = [
+    "import",
+    "screen list",
+    "screen decide",
+    "screen duplicate",
+    "screen conflicts",
+    "screen kappa",
+    "screen make-study",
+    "prisma",
+]
 
 
 # -- fixtures and helpers -----------------------------------------------------------------------
@@ -81,14 +89,21 @@ def w(tmp_path, pristine) -> SimpleNamespace:
     text.write_text("Exosomes regrow hair in every patient.\n", encoding="utf-8")
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "exports").mkdir()
-    return SimpleNamespace(root=tmp_path, ev=ev, text=text, nbs=tmp_path / "notebooks",
-                           out=tmp_path / "reports", exports=tmp_path / "exports",
-                           batch=next((ev / "screening" / "records").glob("*.csv")))
+    return SimpleNamespace(
+        root=tmp_path,
+        ev=ev,
+        text=text,
+        nbs=tmp_path / "notebooks",
+        out=tmp_path / "reports",
+        exports=tmp_path / "exports",
+        batch=next((ev / "screening" / "records").glob("*.csv")),
+    )
 
 
 @pytest.fixture(autouse=True)
 def no_notebooks(monkeypatch):
     """A failing `report` must stop before drawing figures or running any notebook."""
+
     def tripwire(*args, **kwargs):
         raise AssertionError("report went past its early checks (figures / notebooks would run)")
 
@@ -144,8 +159,10 @@ def problem_lines(err: str, *needles: str, validate: bool = False) -> list[str]:
     *problems, last = found
     n = len(problems)
     if validate:
-        files = len({p.split(':')[0] for p in problems})
-        assert last.endswith(f": {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"), err
+        files = len({p.split(":")[0] for p in problems})
+        assert last.endswith(
+            f": {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        ), err
     else:
         assert last == f"{n} problem{'s' if n != 1 else ''}; nothing was written.", err
     for problem in problems:
@@ -219,8 +236,7 @@ def test_missing_evidence_folder(capsys, w, name):
     code, out, err = run(capsys, argv(name, w, "--evidence", "/nonexistent"))
     assert code == _expected(name), err
     if code == 2:
-        usage_line(err, name, "/nonexistent is not an evidence folder: no such folder",
-                   "pass --evidence DIR")
+        usage_line(err, name, "/nonexistent is not an evidence folder: no such folder", "pass --evidence DIR")
         assert out == ""
     elif code == 1:
         problem_lines(err, "/nonexistent: no such evidence folder", "pass --evidence DIR", validate=True)
@@ -276,8 +292,9 @@ def test_unreadable_study_file(capsys, w, name, how):
     finally:
         restore()
     assert code == 1, err
-    problem_lines(err, f"{study}: cannot read the file: {DENIED}", "check its permissions",
-                  validate=name == "validate")
+    problem_lines(
+        err, f"{study}: cannot read the file: {DENIED}", "check its permissions", validate=name == "validate"
+    )
     assert state(w.root) == before
 
 
@@ -292,8 +309,12 @@ def test_unreadable_studies_folder(capsys, w, name, how):
     finally:
         restore()
     assert code == 1, err
-    problem_lines(err, f"{folder}: cannot read the folder: {DENIED}", "check its permissions",
-                  validate=name == "validate")
+    problem_lines(
+        err,
+        f"{folder}: cannot read the folder: {DENIED}",
+        "check its permissions",
+        validate=name == "validate",
+    )
     assert state(w.root) == before
 
 
@@ -330,16 +351,31 @@ def test_unreadable_screening_log(capsys, w, name, target, how):
     assert state(w.root) == before  # no batch imported, no decision appended, no study drafted
 
 
-@pytest.mark.parametrize("case, names, needles", [
-    ("studies is a file", ["validate", "list", "import", "report"],
-     ["studies: is a file; studies/ must be a folder of .yaml files", "rename or remove"]),
-    ("a study file is a folder", ["validate", "list", "grade", "screen make-study"],
-     ["ex-2017-msc-mouse.yaml: cannot read the file: is a folder, not a file", "rename the folder"]),
-    ("records is a file", ["screen list", "screen decide", "import", "prisma"],
-     ["records: is a file; records/ must be a folder", "rename or remove"]),
-    ("decisions.csv is a folder", ["screen list", "screen decide", "screen kappa", "prisma"],
-     ["decisions.csv: cannot read the file: is a folder, not a file", "rename the folder"]),
-])
+@pytest.mark.parametrize(
+    "case, names, needles",
+    [
+        (
+            "studies is a file",
+            ["validate", "list", "import", "report"],
+            ["studies: is a file; studies/ must be a folder of .yaml files", "rename or remove"],
+        ),
+        (
+            "a study file is a folder",
+            ["validate", "list", "grade", "screen make-study"],
+            ["ex-2017-msc-mouse.yaml: cannot read the file: is a folder, not a file", "rename the folder"],
+        ),
+        (
+            "records is a file",
+            ["screen list", "screen decide", "import", "prisma"],
+            ["records: is a file; records/ must be a folder", "rename or remove"],
+        ),
+        (
+            "decisions.csv is a folder",
+            ["screen list", "screen decide", "screen kappa", "prisma"],
+            ["decisions.csv: cannot read the file: is a folder, not a file", "rename the folder"],
+        ),
+    ],
+)
 def test_wrong_kind_inside_the_evidence_folder(capsys, w, case, names, needles):
     if case == "studies is a file":
         shutil.rmtree(w.ev / "studies")
@@ -364,11 +400,12 @@ def test_wrong_kind_inside_the_evidence_folder(capsys, w, case, names, needles):
 @pytest.mark.parametrize("name", ["audit", "import"])
 @pytest.mark.parametrize("case", ["missing", "a folder", "under a file"])
 def test_input_file_missing_or_a_folder(capsys, w, name, case):
-    path = {"missing": w.root / "nope.txt", "a folder": w.exports,
-            "under a file": w.text / "page.txt"}[case]
-    needles = {"missing": [f"{path}: no such file", "check the path"],
-               "a folder": [f"{path}", "is a folder", "give"],
-               "under a file": [f"{w.text} is a file, not a folder", "check the path"]}[case]
+    path = {"missing": w.root / "nope.txt", "a folder": w.exports, "under a file": w.text / "page.txt"}[case]
+    needles = {
+        "missing": [f"{path}: no such file", "check the path"],
+        "a folder": [f"{path}", "is a folder", "give"],
+        "under a file": [f"{w.text} is a file, not a folder", "check the path"],
+    }[case]
     before = state(w.root)
     code, out, err = run(capsys, [name, path, "--evidence", w.ev])
     assert code == 2, err
@@ -382,14 +419,17 @@ def test_input_file_missing_or_a_folder(capsys, w, name, case):
 
 def test_import_names_every_bad_path_on_its_own_line(capsys, w):
     before = state(w.root)
-    code, out, err = run(capsys, ["import", NBIB, w.root / "a.ris", w.exports, w.root / "b.bib",
-                                  "--evidence", w.ev])
+    code, out, err = run(
+        capsys, ["import", NBIB, w.root / "a.ris", w.exports, w.root / "b.bib", "--evidence", w.ev]
+    )
     assert code == 2
-    assert lines(err) == [f"exoreview import: {w.root / 'a.ris'}: no such file or folder; check the path",
-                          f"exoreview import: {w.exports}: is a folder; give the export files in it "
-                          "(.nbib, .txt, .ris, .bib, .csv)",
-                          f"exoreview import: {w.root / 'b.bib'}: no such file or folder; check the path",
-                          "exoreview import: nothing was imported"]
+    assert lines(err) == [
+        f"exoreview import: {w.root / 'a.ris'}: no such file or folder; check the path",
+        f"exoreview import: {w.exports}: is a folder; give the export files in it "
+        "(.nbib, .txt, .ris, .bib, .csv)",
+        f"exoreview import: {w.root / 'b.bib'}: no such file or folder; check the path",
+        "exoreview import: nothing was imported",
+    ]
     assert state(w.root) == before
 
 
@@ -414,28 +454,62 @@ def test_unreadable_input_file(capsys, w, name, how):
 
 
 # -- outputs: list --out, prisma --out, report --out / --notebooks, and writing the log ---------
-@pytest.mark.parametrize("name, args, needles", [
-    ("list", ["--out", "{exports}"], ["{exports}: is a folder, not a file", "such as {exports}/table.csv"]),
-    ("list", ["--out", "{exports}/table.txt"], ["{exports}/table.txt: unknown table format",
-                                                 "use .csv, .xlsx or .html"]),
-    ("list", ["--out", "{folder_csv}"], ["{folder_csv}: is a folder, not a file", "give a file"]),
-    ("list", ["--out", "{text}/x.csv"], ["{text}/x.csv: {text} is a file, not a folder", "check the path"]),
-    ("prisma", ["--out", "{text}/prisma"], ["{text}/prisma.png: {text} is a file, not a folder",
-                                            "check the path"]),
-    ("report", ["--out", "{text}"], ["{text} is a file; --out is the report folder", "pass --out DIR"]),
-    ("report", ["--out", "{text}/reports"], ["{text}/reports is under {text}, which is a file",
-                                             "pass --out DIR"]),
-    ("report", ["--notebooks", "{text}"], ["{text} is a file, not a notebooks folder",
-                                           "pass --notebooks DIR"]),
-    ("report", ["--notebooks", "{root}/nowhere"], ["{root}/nowhere: no such notebooks folder",
-                                                   "pass --notebooks DIR"]),
-    ("report", ["--out", "{ev}/reports"], ["{ev}/reports/index.html is inside the evidence folder",
-                                           "write exports elsewhere"]),
-])
+@pytest.mark.parametrize(
+    "name, args, needles",
+    [
+        (
+            "list",
+            ["--out", "{exports}"],
+            ["{exports}: is a folder, not a file", "such as {exports}/table.csv"],
+        ),
+        (
+            "list",
+            ["--out", "{exports}/table.txt"],
+            ["{exports}/table.txt: unknown table format", "use .csv, .xlsx or .html"],
+        ),
+        ("list", ["--out", "{folder_csv}"], ["{folder_csv}: is a folder, not a file", "give a file"]),
+        (
+            "list",
+            ["--out", "{text}/x.csv"],
+            ["{text}/x.csv: {text} is a file, not a folder", "check the path"],
+        ),
+        (
+            "prisma",
+            ["--out", "{text}/prisma"],
+            ["{text}/prisma.png: {text} is a file, not a folder", "check the path"],
+        ),
+        ("report", ["--out", "{text}"], ["{text} is a file; --out is the report folder", "pass --out DIR"]),
+        (
+            "report",
+            ["--out", "{text}/reports"],
+            ["{text}/reports is under {text}, which is a file", "pass --out DIR"],
+        ),
+        (
+            "report",
+            ["--notebooks", "{text}"],
+            ["{text} is a file, not a notebooks folder", "pass --notebooks DIR"],
+        ),
+        (
+            "report",
+            ["--notebooks", "{root}/nowhere"],
+            ["{root}/nowhere: no such notebooks folder", "pass --notebooks DIR"],
+        ),
+        (
+            "report",
+            ["--out", "{ev}/reports"],
+            ["{ev}/reports/index.html is inside the evidence folder", "write exports elsewhere"],
+        ),
+    ],
+)
 def test_output_path_of_the_wrong_kind(capsys, w, name, args, needles):
     (w.exports / "table.csv").mkdir()
-    values = {"exports": w.exports, "folder_csv": w.exports / "table.csv", "text": w.text,
-              "root": w.root, "ev": w.ev}
+    values = {
+        "exports": w.exports,
+        "folder_csv": w.exports / "table.csv",
+        "text": w.text,
+        "root": w.root,
+        "ev": w.ev,
+    }
     before = state(w.root)
     code, out, err = run(capsys, argv(name, w, *[a.format(**values) for a in args], "--evidence", w.ev))
     assert code == 2, err
@@ -445,20 +519,36 @@ def test_output_path_of_the_wrong_kind(capsys, w, name, args, needles):
 
 def _include_r0001(capsys, w):
     for stage in ("ta", "ft"):
-        code, _, err = run(capsys, ["screen", "decide", "R0001", "--stage", stage, "--include",
-                                    "--reviewer", "AB", "--evidence", w.ev])
+        code, _, err = run(
+            capsys,
+            [
+                "screen",
+                "decide",
+                "R0001",
+                "--stage",
+                stage,
+                "--include",
+                "--reviewer",
+                "AB",
+                "--evidence",
+                w.ev,
+            ],
+        )
         assert code == 0, err
 
 
 @pytest.mark.parametrize("how", HOW)
-@pytest.mark.parametrize("name, args, folder", [
-    ("list", ["--out", "{exports}/table.csv"], "{exports}"),
-    ("prisma", ["--out", "{exports}/prisma"], "{exports}"),
-    ("report", ["--out", "{exports}/reports"], "{exports}"),
-    ("import", [], "{ev}/screening/records"),
-    ("screen decide", [], "{ev}/screening"),
-    ("screen make-study", [], "{ev}/studies"),
-])
+@pytest.mark.parametrize(
+    "name, args, folder",
+    [
+        ("list", ["--out", "{exports}/table.csv"], "{exports}"),
+        ("prisma", ["--out", "{exports}/prisma"], "{exports}"),
+        ("report", ["--out", "{exports}/reports"], "{exports}"),
+        ("import", [], "{ev}/screening/records"),
+        ("screen decide", [], "{ev}/screening"),
+        ("screen make-study", [], "{ev}/studies"),
+    ],
+)
 def test_unwritable_output(capsys, w, name, args, folder, how):
     if name == "screen make-study":
         _include_r0001(capsys, w)
@@ -472,8 +562,9 @@ def test_unwritable_output(capsys, w, name, args, folder, how):
         restore()
     assert code == 2, err
     if name == "report":
-        usage_line(err, name, f"{folder}: {DENIED}", "the report cannot be written there",
-                   "check its permissions")
+        usage_line(
+            err, name, f"{folder}: {DENIED}", "the report cannot be written there", "check its permissions"
+        )
     else:
         usage_line(err, name, f"{folder}: {DENIED}", "check its permissions")
     assert state(w.root) == before
@@ -488,39 +579,72 @@ def test_unknown_option(capsys, w, name):
     usage_line(err, name, "error: unrecognized arguments: --no-such-option", f"see `exoreview {name} --help`")
 
 
-@pytest.mark.parametrize("name", [n for n, a in COMMANDS.items() if n not in
-                                  ("screen decide", "screen duplicate", "screen make-study",
-                                   "screen reasons", "report")])
+@pytest.mark.parametrize(
+    "name",
+    [
+        n
+        for n, a in COMMANDS.items()
+        if n not in ("screen decide", "screen duplicate", "screen make-study", "screen reasons", "report")
+    ],
+)
 def test_bad_format(capsys, w, name):
     code, out, err = run(capsys, argv(name, w, "--format", "pdf", "--evidence", w.ev))
     assert code == 2
-    usage_line(err, name, "argument --format: invalid choice: 'pdf' (choose from",
-               f"see `exoreview {name} --help`")
+    usage_line(
+        err, name, "argument --format: invalid choice: 'pdf' (choose from", f"see `exoreview {name} --help`"
+    )
 
 
-@pytest.mark.parametrize("args, name, needles", [
-    (["list", "--year-from", "soon"], "list", ["argument --year-from: 'soon' is not a year", "like 2021"]),
-    (["list", "--year-to", "20x1"], "list", ["argument --year-to: '20x1' is not a year", "--help"]),
-    (["quality", "--tool", "GRADE"], "quality", ["argument --tool: invalid choice: 'GRADE'", "--help"]),
-    (["import", str(NBIB), "--from", "endnote"], "import", ["argument --from: invalid choice", "--help"]),
-    (["report", "--timeout", "soon"], "report", ["argument --timeout: invalid int value: 'soon'", "--help"]),
-    (["report", "--timeout", "0"], "report", ["--timeout must be a positive number of seconds"]),
-    (["frobnicate"], "", ["argument COMMAND: invalid choice: 'frobnicate'", "see `exoreview --help`"]),
-    ([], "", ["no command given; choose one of validate, list", "see `exoreview --help`"]),
-    (["screen"], "screen", ["the following arguments are required: ACTION", "--help"]),
-    (["screen", "rate"], "screen", ["argument ACTION: invalid choice: 'rate'", "--help"]),
-    (["screen", "decide", "R0001", "--stage", "ta", "--include"], "screen decide",
-     ["the following arguments are required: --reviewer", "see `exoreview screen decide --help`"]),
-    (["screen", "decide", "R0001", "--stage", "ta", "--reviewer", "AB"], "screen decide",
-     ["one of the arguments --include --exclude --maybe --not-retrieved is required", "--help"]),
-    (["screen", "decide", "R0001", "--stage", "abstract", "--include", "--reviewer", "AB"],
-     "screen decide", ["unknown stage 'abstract'", "use duplicates, title-abstract, full-text"]),
-    (["screen", "list", "--stage", "abstract"], "screen list", ["unknown stage 'abstract'", "(or ta, ft)"]),
-    (["screen", "kappa"], "screen kappa", ["kappa needs two reviewers; found 0", "--reviewers A B"]),
-    (["screen", "make-study", "R0001"], "screen make-study",
-     ["R0001 is not included at full text", "only for an included record"]),
-    (["grade", "exosomes-cure-everything"], "grade", ["no such claim in", "'exosomes-cure-everything'"]),
-])
+@pytest.mark.parametrize(
+    "args, name, needles",
+    [
+        (
+            ["list", "--year-from", "soon"],
+            "list",
+            ["argument --year-from: 'soon' is not a year", "like 2021"],
+        ),
+        (["list", "--year-to", "20x1"], "list", ["argument --year-to: '20x1' is not a year", "--help"]),
+        (["quality", "--tool", "GRADE"], "quality", ["argument --tool: invalid choice: 'GRADE'", "--help"]),
+        (["import", str(NBIB), "--from", "endnote"], "import", ["argument --from: invalid choice", "--help"]),
+        (
+            ["report", "--timeout", "soon"],
+            "report",
+            ["argument --timeout: invalid int value: 'soon'", "--help"],
+        ),
+        (["report", "--timeout", "0"], "report", ["--timeout must be a positive number of seconds"]),
+        (["frobnicate"], "", ["argument COMMAND: invalid choice: 'frobnicate'", "see `exoreview --help`"]),
+        ([], "", ["no command given; choose one of validate, list", "see `exoreview --help`"]),
+        (["screen"], "screen", ["the following arguments are required: ACTION", "--help"]),
+        (["screen", "rate"], "screen", ["argument ACTION: invalid choice: 'rate'", "--help"]),
+        (
+            ["screen", "decide", "R0001", "--stage", "ta", "--include"],
+            "screen decide",
+            ["the following arguments are required: --reviewer", "see `exoreview screen decide --help`"],
+        ),
+        (
+            ["screen", "decide", "R0001", "--stage", "ta", "--reviewer", "AB"],
+            "screen decide",
+            ["one of the arguments --include --exclude --maybe --not-retrieved is required", "--help"],
+        ),
+        (
+            ["screen", "decide", "R0001", "--stage", "abstract", "--include", "--reviewer", "AB"],
+            "screen decide",
+            ["unknown stage 'abstract'", "use duplicates, title-abstract, full-text"],
+        ),
+        (
+            ["screen", "list", "--stage", "abstract"],
+            "screen list",
+            ["unknown stage 'abstract'", "(or ta, ft)"],
+        ),
+        (["screen", "kappa"], "screen kappa", ["kappa needs two reviewers; found 0", "--reviewers A B"]),
+        (
+            ["screen", "make-study", "R0001"],
+            "screen make-study",
+            ["R0001 is not included at full text", "only for an included record"],
+        ),
+        (["grade", "exosomes-cure-everything"], "grade", ["no such claim in", "'exosomes-cure-everything'"]),
+    ],
+)
 def test_usage_errors(capsys, w, args, name, needles):
     before = state(w.root)
     extra = ["--evidence", str(w.ev)] if args and args != ["screen"] and args[0] != "frobnicate" else []
@@ -540,14 +664,23 @@ def _top_level(err: str, needles: list[str]) -> None:
         assert needle in found[0], (needle, err)
 
 
-@pytest.mark.parametrize("args, needles", [
-    (["R9999", "--stage", "ta", "--include"], ["record: R9999: 'R9999' is not a record",
-                                               "`exoreview screen list` shows the ids"]),
-    (["R0001", "--stage", "ta", "--include", "--date", "2025-13-40"],
-     ["date: R0001: expected a date as YYYY-MM-DD, found '2025-13-40'"]),
-    (["R0001", "--stage", "ft", "--include"], ["record: R0001: title/abstract outcome is 'pending'",
-                                               "needs include or maybe there first"]),
-])
+@pytest.mark.parametrize(
+    "args, needles",
+    [
+        (
+            ["R9999", "--stage", "ta", "--include"],
+            ["record: R9999: 'R9999' is not a record", "`exoreview screen list` shows the ids"],
+        ),
+        (
+            ["R0001", "--stage", "ta", "--include", "--date", "2025-13-40"],
+            ["date: R0001: expected a date as YYYY-MM-DD, found '2025-13-40'"],
+        ),
+        (
+            ["R0001", "--stage", "ft", "--include"],
+            ["record: R0001: title/abstract outcome is 'pending'", "needs include or maybe there first"],
+        ),
+    ],
+)
 def test_invalid_decision_exits_1_and_writes_nothing(capsys, w, args, needles):
     before = state(w.root)
     code, out, err = run(capsys, ["screen", "decide", *args, "--reviewer", "AB", "--evidence", w.ev])
@@ -561,7 +694,8 @@ def test_the_commands_work_on_good_input(capsys, w):
     for name in COMMANDS:
         if name in ("report", "screen make-study", "screen kappa"):
             continue  # report runs notebooks; make-study and kappa need decisions first
-        code, out, err = run(capsys, argv(name, w, "--evidence", w.ev, *(["--dry-run"] if name == "import"
-                                                                             else [])))
+        code, out, err = run(
+            capsys, argv(name, w, "--evidence", w.ev, *(["--dry-run"] if name == "import" else []))
+        )
         assert code == 0, (name, err)
         assert "Traceback" not in err

@@ -23,7 +23,9 @@ def article(shipped):
 def test_article_references(article):
     refs = {r.label: r for r in article.references}
     assert [r.status for r in article.references] == ["off-topic", "not-found"]
-    assert "bone regeneration" in refs["1"].differences[0] and "tricalcium phosphate" in refs["1"].differences[0]
+    assert (
+        "bone regeneration" in refs["1"].differences[0] and "tricalcium phosphate" in refs["1"].differences[0]
+    )
     assert refs["2"].reference.journal == "Int J Mol Sci" and refs["2"].reference.year == 2019
     assert any("Used for" in n for n in article.notes)  # page text after the list is not a reference
 
@@ -51,7 +53,10 @@ def test_article_uncited_claims_are_graded(article):
     assert intro.cites == () and intro.verdict in ("limited", "very-uncertain")
     assert intro.certainty in ("low", "very low")
     assert intro.studies  # the human studies behind the grade
-    assert all(c.verdict in ("limited", "very-uncertain", "preclinical-only", "misattributed") for c in article.claims)
+    assert all(
+        c.verdict in ("limited", "very-uncertain", "preclinical-only", "misattributed")
+        for c in article.claims
+    )
     assert not any("relatively new area" in c.sentence for c in article.claims)  # no assertion
 
 
@@ -59,8 +64,10 @@ def test_article_json_shape(article):
     data = article.to_dict()
     assert set(data) == {"references", "claims"}
     assert all(set(r) == {"label", "text", "status", "study", "differences"} for r in data["references"])
-    assert all(set(c) == {"sentence", "cites", "scope", "verdict", "certainty", "overreach", "reasons",
-                          "studies"} for c in data["claims"])
+    assert all(
+        set(c) == {"sentence", "cites", "scope", "verdict", "certainty", "overreach", "reasons", "studies"}
+        for c in data["claims"]
+    )
     json.dumps(data)
 
 

@@ -20,20 +20,20 @@ SOURCE = EVIDENCE / "sources" / "exosomes-for-hair-loss.txt"
 # Expected verdicts, checked against the study files (see each claim's notes and the README).
 EXPECTED = {
     "article-adsc-exosomes-mouse-hair-growth": "misattributed",  # cites a bone-scaffold paper
-    "article-msc-exosomes-rat-follicles": "misattributed",       # cites a paper not found
+    "article-msc-exosomes-rat-follicles": "misattributed",  # cites a paper not found
     # one 30-person uncontrolled ADSC-exosome study (lee-2024, abstract only, journal unsure)
     "adsc-exosomes-density-men-aga": "very-uncertain",
     # 13 small all-positive mouse studies read from abstracts: risk of bias and animal numbers not
     # assessable (certainty an upper bound), publication bias suspected: limited, low at most
     "vesicles-hair-regrowth-mice": "limited",
     "dpc-exosomes-anagen-mice": "limited",
-    "exosomes-approved-hair-loss": "contradicted",               # FDA: no exosome product approved
-    "exosomes-no-side-effects": "contradicted",                  # adverse events on record
-    "exosomes-beat-prp": "no-evidence",                          # registered trials only; one series unread
-    "exosomes-telogen-effluvium": "no-evidence",                 # only a secretome study (zari-2023)
-    "exosomes-alopecia-areata": "very-uncertain",                # two uncontrolled series
+    "exosomes-approved-hair-loss": "contradicted",  # FDA: no exosome product approved
+    "exosomes-no-side-effects": "contradicted",  # adverse events on record
+    "exosomes-beat-prp": "no-evidence",  # registered trials only; one series unread
+    "exosomes-telogen-effluvium": "no-evidence",  # only a secretome study (zari-2023)
+    "exosomes-alopecia-areata": "very-uncertain",  # two uncontrolled series
     "exosomes-women-fphl": "very-uncertain",
-    "exosomes-chemotherapy-alopecia": "very-uncertain",          # one case report
+    "exosomes-chemotherapy-alopecia": "very-uncertain",  # one case report
     # no events in ~100 people of uncontrolled series; serious events on record are in other uses
     "exosomes-safe-hair-loss": "very-uncertain",
     "exosome-results-last-a-year": "very-uncertain",
@@ -66,7 +66,9 @@ def test_no_shipped_claim_is_supported_beyond_its_evidence(graded):
 
 def test_conditioned_medium_only_borders_an_exosome_claim(graded, shipped):
     a = graded["adsc-exosomes-density-men-aga"]
-    cm = set(shipped.studies.loc[shipped.studies["conditioned_medium"].fillna(False).to_numpy(dtype=bool), "key"])
+    cm = set(
+        shipped.studies.loc[shipped.studies["conditioned_medium"].fillna(False).to_numpy(dtype=bool), "key"]
+    )
     assert not cm & {r.key for r in a.supporting}
     border = {r.key: r.reason for r in a.bordering}
     assert "tak-2020-adsc-ce-rct" in border and "conditioned medium" in border["tak-2020-adsc-ce-rct"]
@@ -75,8 +77,13 @@ def test_conditioned_medium_only_borders_an_exosome_claim(graded, shipped):
 
 
 def test_preclinical_claim_about_people_is_very_serious_indirectness(shipped):
-    claim = Claim("dpc", "Exosomes from dermal papilla cells regrow hair in people.", species=("human",),
-                  cell_source=("DPC",), vesicle_term=("exosome",))
+    claim = Claim(
+        "dpc",
+        "Exosomes from dermal papilla cells regrow hair in people.",
+        species=("human",),
+        cell_source=("DPC",),
+        vesicle_term=("exosome",),
+    )
     a = assess(claim, shipped)
     assert a.verdict == "preclinical-only" and a.domain("indirectness").rating == "very serious"
     assert a.participants == 0 and a.body == "indirect"
@@ -119,8 +126,14 @@ def test_misattribution_names_the_off_topic_reference(graded):
 
 # --- study-quality columns (rob_overall, ev_score/ev_max): with and without ------------------------
 def _claim():
-    return Claim("men", "Exosome injections increase hair density in men with AGA.", condition=("MPHL",),
-                 species=("human",), vesicle_term=("exosome",), outcome=("hair density",))
+    return Claim(
+        "men",
+        "Exosome injections increase hair density in men with AGA.",
+        condition=("MPHL",),
+        species=("human",),
+        vesicle_term=("exosome",),
+        outcome=("hair density",),
+    )
 
 
 def test_citing_a_study_of_the_claimed_scope_is_not_misattributed(shipped):

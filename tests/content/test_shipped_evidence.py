@@ -27,16 +27,23 @@ def dossier_entries():
 
 # Where curation has since departed from the dossier, on purpose (each change is in the study's notes):
 CURATED_SINCE: dict[str, dict[str, str]] = {
-    "tak-2020-adsc-ce-rct": {"volume": "seen on DOAJ (2026-12-05)", "issue": "seen on DOAJ", "pages": "seen on DOAJ"},
+    "tak-2020-adsc-ce-rct": {
+        "volume": "seen on DOAJ (2026-12-05)",
+        "issue": "seen on DOAJ",
+        "pages": "seen on DOAJ",
+    },
     "egger-2020-stem-cell-hair-review": {"pages": "seen on cellr4.org (2026-12-05)"},
-    "leriche-2019-fibroblast-ev-norrin": {"verified_at": "the tressless page summarises another paper",
-                                          "cell_source_text": "its stimuli were named only on that page"},
+    "leriche-2019-fibroblast-ev-norrin": {
+        "verified_at": "the tressless page summarises another paper",
+        "cell_source_text": "its stimuli were named only on that page",
+    },
     "song-2024-ucmsc-membrane-mxd": {"outcomes": "hair regrowth outcome read on the OUCI abstract"},
 }
 
 
-@pytest.mark.parametrize("name, entry", list(dossier_entries()), ids=lambda v: v if isinstance(v, str)
-                         else v["key"])
+@pytest.mark.parametrize(
+    "name, entry", list(dossier_entries()), ids=lambda v: v if isinstance(v, str) else v["key"]
+)
 def test_every_dossier_entry_has_its_study_file(shipped, name, entry):
     """Faithful to the dossier: same citation, verified_at kept, nothing invented."""
     keys = {r.get("dossier_key") or k: k for k, r in shipped.records.items()}
@@ -67,7 +74,7 @@ def test_corrections_are_applied(shipped):
     for c in corrections:
         rec = shipped.records[c["key"]]
         field = {"n": "n_text"}.get(c["field"], c["field"])
-        if field == "notes":   # a correction's note may be followed by what later curation found
+        if field == "notes":  # a correction's note may be followed by what later curation found
             assert rec[field].startswith(c["value"]), (c["key"], field)
         else:
             assert rec[field] == c["value"], (c["key"], field)
@@ -135,8 +142,14 @@ def test_numbers_from_the_dossier(shipped):
 def test_records_already_in_the_shipped_evidence_say_which_study():
     batch = import_records([DATA / "pubmed-search.nbib"], evidence=EVIDENCE)
     found = batch.in_evidence()
-    assert sorted(found["in_evidence"]) == sorted([
-        "rajendran-2017-msc-evs", "kim-2022-colostrum-exosomes", "li-2023-dpc-exos-lef1",
-        "ersan-2024-foreskin-msc-exo", "oh-2024-ha-imsc-evs"])
-    assert list(found["id"]) == sorted(found["id"])   # numbered on from the shipped screening log
+    assert sorted(found["in_evidence"]) == sorted(
+        [
+            "rajendran-2017-msc-evs",
+            "kim-2022-colostrum-exosomes",
+            "li-2023-dpc-exos-lef1",
+            "ersan-2024-foreskin-msc-exo",
+            "oh-2024-ha-imsc-evs",
+        ]
+    )
+    assert list(found["id"]) == sorted(found["id"])  # numbered on from the shipped screening log
     assert batch.summary()["new"] == 0

@@ -9,7 +9,9 @@ from exoreview.appraisal import effects, pooling, quality, rob
 def with_quality(ev):
     """ev.studies with each study's tool, cross-tool risk of bias and EV score (quality.summary)."""
     q = quality.summary(ev)[["study", "rob_tool", "rob_cross_tool", "ev_score", "ev_max"]]
-    out = ev.studies.merge(q.rename(columns={"rob_cross_tool": "rob_overall"}), left_on="key", right_on="study")
+    out = ev.studies.merge(
+        q.rename(columns={"rob_cross_tool": "rob_overall"}), left_on="key", right_on="study"
+    )
     return out.drop(columns="study")
 
 
@@ -26,8 +28,13 @@ def test_every_primary_study_with_a_fitting_tool_is_assessed(shipped):
     assert rest["rob_overall"].isna().all()
     assert all("not assessable" in notes[k] or "not yet assessed" in notes[k] for k in rest["key"])
     no_tool = s[s["rob_tool"].isna()]
-    assert set(no_tool["tier"]) <= {"registered, no results", "narrative review", "systematic review",
-                                    "in vitro", "ex vivo"}
+    assert set(no_tool["tier"]) <= {
+        "registered, no results",
+        "narrative review",
+        "systematic review",
+        "in vitro",
+        "ex vivo",
+    }
     for key in no_tool["key"]:
         assert shipped.study(key).get("risk_of_bias") is None, key
     assert set(s["rob_overall"].dropna()) <= set(rob.CROSS_TOOL_LEVELS)
@@ -35,13 +42,17 @@ def test_every_primary_study_with_a_fitting_tool_is_assessed(shipped):
 
 def test_shipped_judgements_carry_support_from_the_record(shipped):
     table = quality.rob_table(shipped)
-    assert table["support"].str.strip().str.len().min() > 5   # a sentence, or at least "Not seen."
+    assert table["support"].str.strip().str.len().min() > 5  # a sentence, or at least "Not seen."
     # tool per tier, as the rules say
     tiers = shipped.studies.set_index("key")["tier"]
     pairs = set(zip(table["tool"], table["study"].map(tiers)))
-    assert pairs <= {("RoB 2", "randomized trial"), ("ROBINS-I", "controlled study"),
-                     ("JBI case series", "uncontrolled human"), ("JBI case report", "case report"),
-                     ("SYRCLE", "animal")}
+    assert pairs <= {
+        ("RoB 2", "randomized trial"),
+        ("ROBINS-I", "controlled study"),
+        ("JBI case series", "uncontrolled human"),
+        ("JBI case report", "case report"),
+        ("SYRCLE", "animal"),
+    }
 
 
 def test_shipped_ev_scores(shipped):
@@ -49,8 +60,11 @@ def test_shipped_ev_scores(shipped):
     assert str(s["ev_score"].dtype) == "Int64" and str(s["ev_max"].dtype) == "Int64"
     cm = s[s["conditioned_medium"].astype(bool)]
     assert cm["ev_score"].isna().all()
-    primary_ev = s[~s["conditioned_medium"].astype(bool) & s["has_results"].astype(bool)
-                   & ~s["tier"].isin(["narrative review", "systematic review"])]
+    primary_ev = s[
+        ~s["conditioned_medium"].astype(bool)
+        & s["has_results"].astype(bool)
+        & ~s["tier"].isin(["narrative review", "systematic review"])
+    ]
     assert primary_ev["ev_score"].notna().all()
     assert (primary_ev["ev_score"] <= primary_ev["ev_max"]).all()
     # the one study whose record names UC, TEM, NTA and flow cytometry scores highest

@@ -64,10 +64,10 @@ def test_a_permission_change_invalidates(cache_dir, evidence_copy):
     xr.load(evidence_copy)
     path = evidence_copy / "studies" / "ersan-2024-foreskin-msc-exo.yaml"
     before = fingerprint(evidence_copy)
-    path.chmod(0o200)                                   # write-only: unreadable for anyone but root
+    path.chmod(0o200)  # write-only: unreadable for anyone but root
     try:
         assert fingerprint(evidence_copy) != before
-        if os.geteuid() != 0:                           # root reads it anyway
+        if os.geteuid() != 0:  # root reads it anyway
             with pytest.raises(xr.ValidationError, match="ersan-2024-foreskin-msc-exo.yaml"):
                 xr.load(evidence_copy)
     finally:
@@ -77,7 +77,8 @@ def test_a_permission_change_invalidates(cache_dir, evidence_copy):
 def test_added_and_removed_files_invalidate(cache_dir, evidence_copy):
     n = len(xr.load(evidence_copy).studies)
     (evidence_copy / "studies" / "doe-2021-adsc-exos.yaml").write_text(
-        __import__("yaml").safe_dump(base_study()), encoding="utf-8")
+        __import__("yaml").safe_dump(base_study()), encoding="utf-8"
+    )
     assert len(xr.load(evidence_copy).studies) == n + 1
     (evidence_copy / "studies" / "doe-2021-adsc-exos.yaml").unlink()
     assert len(xr.load(evidence_copy).studies) == n

@@ -25,8 +25,6 @@ def test_shipped_claims_load_into_tables(shipped):
     assert row["cell_source"] == "ADSC (adipose)" and row["condition"] == "male pattern hair loss"
 
 
-
-
 def test_claim_from_record_keeps_scope_and_cites(shipped):
     c = Claim.from_record(shipped.claim_records["article-msc-exosomes-rat-follicles"])
     assert c.species == ("rat",) and c.cell_source == ("MSC",) and not c.about_people
@@ -35,8 +33,10 @@ def test_claim_from_record_keeps_scope_and_cites(shipped):
     assert line.startswith("hair loss (type not specified) · rat · MSC (tissue not stated) · exosomes")
 
 
-@pytest.mark.parametrize("species, cells, people", [((), False, True), (("human",), False, True),
-                                                    (("mouse",), False, False), ((), True, False)])
+@pytest.mark.parametrize(
+    "species, cells, people",
+    [((), False, True), (("human",), False, True), (("mouse",), False, False), ((), True, False)],
+)
 def test_about_people(species, cells, people):
     assert Claim("k", "s", species=species, cells=cells).about_people is people
 
@@ -52,10 +52,14 @@ def test_claim_coerces_strings_and_dict_cites():
 
 
 def _claim_file(**changes):
-    rec = {"key": "c-one", "statement": "Exosomes help.", "asserts": "benefit",
-           "scope": {"condition": ["AGA"], "vesicle_term": ["exosome"]},
-           "cites": [{"reference": "Doe J. Title. J Ex. 2021;1:1."}],
-           "made_in": {"source": "test"}}
+    rec = {
+        "key": "c-one",
+        "statement": "Exosomes help.",
+        "asserts": "benefit",
+        "scope": {"condition": ["AGA"], "vesicle_term": ["exosome"]},
+        "cites": [{"reference": "Doe J. Title. J Ex. 2021;1:1."}],
+        "made_in": {"source": "test"},
+    }
     rec.update(changes)
     return rec
 
@@ -63,15 +67,21 @@ def _claim_file(**changes):
 def test_bad_claim_files_report_every_problem(make_evidence):
     from conftest import base_study
 
-    root = make_evidence({"doe-2021-adsc-exos.yaml": base_study()}, claims={
-        "c-one.yaml": _claim_file(scope={"condition": ["baldnes"], "species": ["mouse"]},
-                                  cites=[{"study": "doe-2021-adsc-exo"}], asserts="miracle"),
-        "c-two.yaml": _claim_file(key="c-two", statment="typo"),
-    })
+    root = make_evidence(
+        {"doe-2021-adsc-exos.yaml": base_study()},
+        claims={
+            "c-one.yaml": _claim_file(
+                scope={"condition": ["baldnes"], "species": ["mouse"]},
+                cites=[{"study": "doe-2021-adsc-exo"}],
+                asserts="miracle",
+            ),
+            "c-two.yaml": _claim_file(key="c-two", statment="typo"),
+        },
+    )
     report = xr.validate(root)
     text = "\n".join(str(p) for p in report.problems)
     assert not report.ok
-    assert "c-one.yaml" in text and "did you mean 'doe-2021-adsc-exos'" in text      # dangling study
+    assert "c-one.yaml" in text and "did you mean 'doe-2021-adsc-exos'" in text  # dangling study
     assert "'baldnes' is not a known condition term" in text
     assert "asserts" in text and "miracle" in text
     assert "unknown field 'statment'" in text and "c-two.yaml" in text
@@ -81,8 +91,12 @@ def test_bad_claim_files_report_every_problem(make_evidence):
 def test_valid_claim_file_builds_links(make_evidence):
     from conftest import base_study
 
-    root = make_evidence({"doe-2021-adsc-exos.yaml": base_study()}, claims={
-        "c-one.yaml": _claim_file(cites=[{"reference": "Doe J 2021", "study": "doe-2021-adsc-exos"}])})
+    root = make_evidence(
+        {"doe-2021-adsc-exos.yaml": base_study()},
+        claims={
+            "c-one.yaml": _claim_file(cites=[{"reference": "Doe J 2021", "study": "doe-2021-adsc-exos"}])
+        },
+    )
     ev = xr.load(root)
     assert list(ev.claim_links["study"]) == ["doe-2021-adsc-exos"]
     assert ev.claims.loc[0, "n_cites"] == 1

@@ -30,24 +30,11 @@ def test_tables_have_explicit_dtypes(shipped):
 def test_counts_match_the_files(shipped):
     assert len(shipped.studies) == len(list((EVIDENCE / "studies").glob("*.yaml")))
     assert len(shipped.regulatory) == len(list((EVIDENCE / "regulatory").glob("*.yaml"))) >= 13
-    n_outcomes = sum(len(yaml.safe_load(p.read_text())["outcomes"])
-                     for p in (EVIDENCE / "studies").glob("*.yaml"))
+    n_outcomes = sum(
+        len(yaml.safe_load(p.read_text())["outcomes"]) for p in (EVIDENCE / "studies").glob("*.yaml")
+    )
     assert len(shipped.outcomes) == n_outcomes
     assert shipped.studies["key"].is_unique
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def test_subset_is_pure(shipped):

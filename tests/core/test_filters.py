@@ -15,41 +15,75 @@ def keys(ev, **options):
     return set(Filter(**options).apply(ev).studies["key"])
 
 
-ALL = {"ex-2017-msc-mouse", "ex-2019-adsc-mouse", "ex-2020-bm-rat", "ex-2021-dpc-exvivo",
-       "ex-2022-adsc-cm-rct", "ex-2023-review", "ex-2024-ucmsc-registry"}
+ALL = {
+    "ex-2017-msc-mouse",
+    "ex-2019-adsc-mouse",
+    "ex-2020-bm-rat",
+    "ex-2021-dpc-exvivo",
+    "ex-2022-adsc-cm-rct",
+    "ex-2023-review",
+    "ex-2024-ucmsc-registry",
+}
 
 
-@pytest.mark.parametrize("options, expected", [
-    ({}, ALL),
-    ({"cell_sources": ["MSC"]}, {"ex-2017-msc-mouse", "ex-2019-adsc-mouse", "ex-2020-bm-rat",
-                                 "ex-2022-adsc-cm-rct", "ex-2024-ucmsc-registry"}),
-    ({"cell_sources": ["ADSC"]}, {"ex-2019-adsc-mouse", "ex-2022-adsc-cm-rct"}),
-    ({"cell_sources": ["adipose-derived stem cells"]}, {"ex-2019-adsc-mouse", "ex-2022-adsc-cm-rct"}),
-    ({"cell_sources": ["ADSC", "BM-MSC"]}, {"ex-2019-adsc-mouse", "ex-2022-adsc-cm-rct", "ex-2020-bm-rat"}),
-    ({"cell_sources": ["DPC"]}, {"ex-2021-dpc-exvivo"}),
-    ({"species": ["mouse"]}, {"ex-2017-msc-mouse", "ex-2019-adsc-mouse"}),
-    ({"species": ["mice"], "cell_sources": ["ADSC"]}, {"ex-2019-adsc-mouse"}),
-    ({"models": ["animal model"]}, {"ex-2017-msc-mouse", "ex-2019-adsc-mouse", "ex-2020-bm-rat"}),
-    ({"conditions": ["AGA"]}, {"ex-2019-adsc-mouse", "ex-2022-adsc-cm-rct", "ex-2023-review",
-                               "ex-2024-ucmsc-registry"}),
-    ({"conditions": ["FPHL"]}, {"ex-2024-ucmsc-registry"}),
-    ({"outcomes": ["clinical"]}, {"ex-2022-adsc-cm-rct", "ex-2024-ucmsc-registry"}),
-    ({"outcomes": ["hair-cycle"]}, {"ex-2017-msc-mouse", "ex-2019-adsc-mouse"}),
-    ({"designs": ["animal"]}, {"ex-2017-msc-mouse", "ex-2019-adsc-mouse", "ex-2020-bm-rat"}),
-    ({"min_design": "animal"}, {"ex-2017-msc-mouse", "ex-2019-adsc-mouse", "ex-2020-bm-rat",
-                                "ex-2022-adsc-cm-rct", "ex-2024-ucmsc-registry"}),
-    ({"min_design": "RCT"}, {"ex-2022-adsc-cm-rct", "ex-2024-ucmsc-registry"}),
-    ({"year_from": 2019, "year_to": 2021}, {"ex-2019-adsc-mouse", "ex-2020-bm-rat", "ex-2021-dpc-exvivo"}),
-    ({"year_from": 2023}, {"ex-2023-review", "ex-2024-ucmsc-registry"}),
-    ({"year_to": 2017}, {"ex-2017-msc-mouse"}),
-    ({"text": "MINOXIDIL"}, {"ex-2017-msc-mouse"}),
-    ({"text": "organ culture"}, {"ex-2021-dpc-exvivo"}),
-    ({"vesicle_terms": ["EV"]}, {"ex-2017-msc-mouse"}),
-    ({"include_conditioned_medium": False}, ALL - {"ex-2022-adsc-cm-rct"}),
-    ({"include_registry": False}, ALL - {"ex-2024-ucmsc-registry"}),
-    ({"include_reviews": False}, ALL - {"ex-2023-review"}),
-    ({"cell_sources": ["ADSC"], "include_conditioned_medium": False}, {"ex-2019-adsc-mouse"}),
-])
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        ({}, ALL),
+        (
+            {"cell_sources": ["MSC"]},
+            {
+                "ex-2017-msc-mouse",
+                "ex-2019-adsc-mouse",
+                "ex-2020-bm-rat",
+                "ex-2022-adsc-cm-rct",
+                "ex-2024-ucmsc-registry",
+            },
+        ),
+        ({"cell_sources": ["ADSC"]}, {"ex-2019-adsc-mouse", "ex-2022-adsc-cm-rct"}),
+        ({"cell_sources": ["adipose-derived stem cells"]}, {"ex-2019-adsc-mouse", "ex-2022-adsc-cm-rct"}),
+        (
+            {"cell_sources": ["ADSC", "BM-MSC"]},
+            {"ex-2019-adsc-mouse", "ex-2022-adsc-cm-rct", "ex-2020-bm-rat"},
+        ),
+        ({"cell_sources": ["DPC"]}, {"ex-2021-dpc-exvivo"}),
+        ({"species": ["mouse"]}, {"ex-2017-msc-mouse", "ex-2019-adsc-mouse"}),
+        ({"species": ["mice"], "cell_sources": ["ADSC"]}, {"ex-2019-adsc-mouse"}),
+        ({"models": ["animal model"]}, {"ex-2017-msc-mouse", "ex-2019-adsc-mouse", "ex-2020-bm-rat"}),
+        (
+            {"conditions": ["AGA"]},
+            {"ex-2019-adsc-mouse", "ex-2022-adsc-cm-rct", "ex-2023-review", "ex-2024-ucmsc-registry"},
+        ),
+        ({"conditions": ["FPHL"]}, {"ex-2024-ucmsc-registry"}),
+        ({"outcomes": ["clinical"]}, {"ex-2022-adsc-cm-rct", "ex-2024-ucmsc-registry"}),
+        ({"outcomes": ["hair-cycle"]}, {"ex-2017-msc-mouse", "ex-2019-adsc-mouse"}),
+        ({"designs": ["animal"]}, {"ex-2017-msc-mouse", "ex-2019-adsc-mouse", "ex-2020-bm-rat"}),
+        (
+            {"min_design": "animal"},
+            {
+                "ex-2017-msc-mouse",
+                "ex-2019-adsc-mouse",
+                "ex-2020-bm-rat",
+                "ex-2022-adsc-cm-rct",
+                "ex-2024-ucmsc-registry",
+            },
+        ),
+        ({"min_design": "RCT"}, {"ex-2022-adsc-cm-rct", "ex-2024-ucmsc-registry"}),
+        (
+            {"year_from": 2019, "year_to": 2021},
+            {"ex-2019-adsc-mouse", "ex-2020-bm-rat", "ex-2021-dpc-exvivo"},
+        ),
+        ({"year_from": 2023}, {"ex-2023-review", "ex-2024-ucmsc-registry"}),
+        ({"year_to": 2017}, {"ex-2017-msc-mouse"}),
+        ({"text": "MINOXIDIL"}, {"ex-2017-msc-mouse"}),
+        ({"text": "organ culture"}, {"ex-2021-dpc-exvivo"}),
+        ({"vesicle_terms": ["EV"]}, {"ex-2017-msc-mouse"}),
+        ({"include_conditioned_medium": False}, ALL - {"ex-2022-adsc-cm-rct"}),
+        ({"include_registry": False}, ALL - {"ex-2024-ucmsc-registry"}),
+        ({"include_reviews": False}, ALL - {"ex-2023-review"}),
+        ({"cell_sources": ["ADSC"], "include_conditioned_medium": False}, {"ex-2019-adsc-mouse"}),
+    ],
+)
 def test_filter_keeps_the_right_studies(exhibit, options, expected):
     assert keys(exhibit, **options) == expected
 
@@ -81,15 +115,20 @@ def test_min_design_needs_a_ranked_design(exhibit):
         Filter(min_design="narrative review").apply(exhibit)
 
 
-@pytest.mark.parametrize("spec, text", [
-    (Filter(), "all studies"),
-    (Filter(cell_sources=("ADSC", "BM-MSC"), species=("mouse",), year_from=2017, year_to=2024),
-     "ADSC or BM-MSC · mouse · 2017–2024"),
-    (Filter(year_from=2020), "2020 onwards"),
-    (Filter(year_to=2020), "up to 2020"),
-    (Filter(min_design="animal", include_registry=False), "animal or stronger · no registry records"),
-    (Filter(text="wnt", include_conditioned_medium=False), "“wnt” · no conditioned medium"),
-])
+@pytest.mark.parametrize(
+    "spec, text",
+    [
+        (Filter(), "all studies"),
+        (
+            Filter(cell_sources=("ADSC", "BM-MSC"), species=("mouse",), year_from=2017, year_to=2024),
+            "ADSC or BM-MSC · mouse · 2017–2024",
+        ),
+        (Filter(year_from=2020), "2020 onwards"),
+        (Filter(year_to=2020), "up to 2020"),
+        (Filter(min_design="animal", include_registry=False), "animal or stronger · no registry records"),
+        (Filter(text="wnt", include_conditioned_medium=False), "“wnt” · no conditioned medium"),
+    ],
+)
 def test_describe(spec, text):
     assert spec.describe() == text
 
@@ -122,5 +161,3 @@ def test_helpers_for_controls(exhibit):
     assert terms_in(exhibit, "cell_source")[:3] == ["MSC", "ADSC", "BM-MSC"]
     counts = count_by(exhibit, "cell_source")
     assert counts["ADSC (adipose)"] == 2
-
-

@@ -17,8 +17,14 @@ from exoreview.core.vocab import Vocabulary
 from exoreview.core.yamlio import read_yaml
 from exoreview.errors import EvidenceError, Problem
 
-FUZZ = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                         HealthCheck.too_slow])
+# hundreds of generated inputs: `make test` runs them, `make check` leaves them out
+pytestmark = pytest.mark.slow
+
+FUZZ = settings(
+    max_examples=500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +51,22 @@ def check_file(path, config):
     return parsed.problems
 
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
-                    st.text(max_size=30), st.dates().map(str))
-nested = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(string.ascii_lowercase + "_", max_size=12),
-                                                 inner, max_size=5)), max_leaves=20)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.dates().map(str),
+)
+nested = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.text(string.ascii_lowercase + "_", max_size=12), inner, max_size=5),
+    ),
+    max_leaves=20,
+)
 
 
 @FUZZ
@@ -80,8 +97,18 @@ def test_random_yaml_structures(tmp_path, config, doc):
     assert problems  # nothing random is a valid study
 
 
-FIELDS = list(base_study().keys()) + ["isolation", "route", "notes", "related", "n_participants",
-                                      "follow_up_weeks", "outcomes", "models", "notice", "industry_funded"]
+FIELDS = list(base_study().keys()) + [
+    "isolation",
+    "route",
+    "notes",
+    "related",
+    "n_participants",
+    "follow_up_weeks",
+    "outcomes",
+    "models",
+    "notice",
+    "industry_funded",
+]
 
 
 @FUZZ
@@ -100,8 +127,13 @@ def test_mutated_valid_study(tmp_path, config, field, value, drop):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(files=st.dictionaries(st.sampled_from(["a.yaml", "b.yaml", "c.yml", ".hidden.yaml"]),
-                             st.one_of(st.binary(max_size=80), nested.map(yaml.safe_dump)), max_size=3))
+@given(
+    files=st.dictionaries(
+        st.sampled_from(["a.yaml", "b.yaml", "c.yml", ".hidden.yaml"]),
+        st.one_of(st.binary(max_size=80), nested.map(yaml.safe_dump)),
+        max_size=3,
+    )
+)
 def test_whole_folder_validate_and_load(make_evidence, files):
     root = make_evidence({k: (v if isinstance(v, bytes) else v) for k, v in files.items()})
     report = xr.validate(root)

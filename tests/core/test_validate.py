@@ -33,8 +33,12 @@ FULL_TEXT = {"level": "full text", "source": "https://example.org/full", "date":
 
 def with_arms(arms: list[dict], **fields) -> dict:
     """A valid study whose one outcome carries per-arm numbers `arms`."""
-    outcome = {"outcome": "cell proliferation", "measure": "DP proliferation", "direction": "increased",
-               "effect": {"unit": "OD", "source": "Table 2", "arms": arms}}
+    outcome = {
+        "outcome": "cell proliferation",
+        "measure": "DP proliferation",
+        "direction": "increased",
+        "effect": {"unit": "OD", "source": "Table 2", "arms": arms},
+    }
     return base_study(outcomes=[outcome], **fields)
 
 
@@ -45,54 +49,182 @@ CASES = [
     ("empty file", "", "empty-file", "", 1, "empty"),
     ("comments only", "# nothing here\n", "empty-file", "", 1, "empty"),
     ("not a mapping", "- a\n- b\n", "not-mapping", "", 1, "expected a mapping"),
-    ("unknown field", dump(base_study(titel="x")), "unknown-field", "titel", "titel:", "did you mean 'title'"),
-    ("missing field", dump({k: v for k, v in base_study().items() if k != "journal"}), "missing-field",
-     "", 1, "'journal' is missing"),
+    (
+        "unknown field",
+        dump(base_study(titel="x")),
+        "unknown-field",
+        "titel",
+        "titel:",
+        "did you mean 'title'",
+    ),
+    (
+        "missing field",
+        dump({k: v for k, v in base_study().items() if k != "journal"}),
+        "missing-field",
+        "",
+        1,
+        "'journal' is missing",
+    ),
     ("wrong type", dump(base_study(authors="Doe J")), "wrong-type", "authors", "authors:", "expected a list"),
-    ("unknown term", dump(base_study(cell_source=["adipose stem cell"])), "unknown-term",
-     "cell_source[0]", "- adipose stem cell", "did you mean 'ADSC'"),
-    ("nested unknown term", dump(base_study(outcomes=[{"outcome": "hair densty", "measure": "m",
-                                                       "direction": "increased"}])),
-     "unknown-term", "outcomes[0].outcome", "outcome: hair densty", "did you mean 'hair density'"),
-    ("bad choice", dump(base_study(confidence="very high")), "bad-choice", "confidence", "confidence:",
-     "allowed"),
+    (
+        "unknown term",
+        dump(base_study(cell_source=["adipose stem cell"])),
+        "unknown-term",
+        "cell_source[0]",
+        "- adipose stem cell",
+        "did you mean 'ADSC'",
+    ),
+    (
+        "nested unknown term",
+        dump(base_study(outcomes=[{"outcome": "hair densty", "measure": "m", "direction": "increased"}])),
+        "unknown-term",
+        "outcomes[0].outcome",
+        "outcome: hair densty",
+        "did you mean 'hair density'",
+    ),
+    (
+        "bad choice",
+        dump(base_study(confidence="very high")),
+        "bad-choice",
+        "confidence",
+        "confidence:",
+        "allowed",
+    ),
     ("year too early", dump(base_study(year=1975)), "bad-year", "year", "year:", "outside 1980"),
-    ("year in future", dump(base_study(year=dt.date.today().year + 1)), "bad-year", "year", "year:",
-     "outside"),
+    (
+        "year in future",
+        dump(base_study(year=dt.date.today().year + 1)),
+        "bad-year",
+        "year",
+        "year:",
+        "outside",
+    ),
     ("year as text", dump(base_study(year="2021")), "bad-year", "year", "year:", "without quotes"),
     ("year not integer", dump(base_study(year=2021.5)), "bad-year", "year", "year:", "whole number"),
     ("malformed doi", dump(base_study(doi="doi 10.1/x")), "bad-doi", "doi", "doi:", "not a DOI"),
     ("malformed pmid", dump(base_study(pmid="PMID12ab")), "bad-pmid", "pmid", "pmid:", "PMID"),
-    ("bad url", dump(base_study(verified_at=["www.example.org"])), "bad-url", "verified_at[0]",
-     "- www.example.org", "http"),
-    ("no verified_at", dump(base_study(verified_at=[])), "too-few", "verified_at", "verified_at:",
-     "at least 1"),
-    ("not reported from an abstract", dump(base_study(not_reported=["dose"])), "not-reported-unseen",
-     "not_reported[0]", "- dose", "only a full text"),
-    ("not reported but given", dump(base_study(extraction=FULL_TEXT, not_reported=["dose"], dose="10 µg")),
-     "not-reported-but-given", "not_reported[0]", "- dose", "remove one"),
-    ("arm of zero", dump(with_arms([{"label": "EV", "role": "intervention", "n": 0, "mean": 1.0, "sd": 0.1}])),
-     "arm-n-zero", "outcomes[0].effect.arms[0].n", "n: 0", "cannot have results"),
-    ("negative sd", dump(with_arms([{"label": "EV", "role": "intervention", "n": 5, "mean": 1.0, "sd": -0.1}])),
-     "arm-negative-spread", "outcomes[0].effect.arms[0].sd", "sd: -0.1", "negative"),
-    ("ci without its mean", dump(with_arms([{"label": "EV", "role": "intervention", "n": 5, "mean": 3.0,
-                                            "ci_low": 1.0, "ci_high": 2.0}])),
-     "arm-ci-excludes-mean", "outcomes[0].effect.arms[0].mean", "mean: 3.0", "outside its confidence interval"),
-    ("ci reversed", dump(with_arms([{"label": "EV", "role": "intervention", "n": 5, "mean": 1.5,
-                                    "ci_low": 2.0, "ci_high": 1.0}])),
-     "arm-ci-order", "outcomes[0].effect.arms[0].ci_low", "ci_low: 2.0", "swap"),
-    ("median outside quartiles", dump(with_arms([{"label": "EV", "role": "intervention", "n": 5, "median": 9.0,
-                                                 "q1": 1.0, "q3": 2.0}])),
-     "arm-median-outside-iqr", "outcomes[0].effect.arms[0].median", "median: 9.0", "quartiles"),
-    ("arms above study n", dump(with_arms([{"label": "EV", "role": "intervention", "n": 6, "mean": 1.0, "sd": 0.1},
-                                           {"label": "PBS", "role": "control", "n": 6, "mean": 0.5, "sd": 0.1}],
-                                          n_animals=10)),
-     "arms-exceed-study-n", "outcomes[0].effect.arms", "arms:", "add up to 12"),
-    ("two control arms", dump(with_arms([{"label": "PBS", "role": "control", "n": 5, "mean": 1.0, "sd": 0.1},
-                                         {"label": "minoxidil", "role": "control", "n": 5, "mean": 0.5, "sd": 0.1}])),
-     "arms-two-controls", "outcomes[0].effect.arms[1]", "- label: minoxidil", "active comparator"),
-    ("duplicate field", "key: doe-2021-adsc-exos\nkey: doe-2021-adsc-exos\n" + dump(
-        {k: v for k, v in base_study().items() if k != "key"}), "duplicate-field", "key", 2, "appears twice"),
+    (
+        "bad url",
+        dump(base_study(verified_at=["www.example.org"])),
+        "bad-url",
+        "verified_at[0]",
+        "- www.example.org",
+        "http",
+    ),
+    (
+        "no verified_at",
+        dump(base_study(verified_at=[])),
+        "too-few",
+        "verified_at",
+        "verified_at:",
+        "at least 1",
+    ),
+    (
+        "not reported from an abstract",
+        dump(base_study(not_reported=["dose"])),
+        "not-reported-unseen",
+        "not_reported[0]",
+        "- dose",
+        "only a full text",
+    ),
+    (
+        "not reported but given",
+        dump(base_study(extraction=FULL_TEXT, not_reported=["dose"], dose="10 µg")),
+        "not-reported-but-given",
+        "not_reported[0]",
+        "- dose",
+        "remove one",
+    ),
+    (
+        "arm of zero",
+        dump(with_arms([{"label": "EV", "role": "intervention", "n": 0, "mean": 1.0, "sd": 0.1}])),
+        "arm-n-zero",
+        "outcomes[0].effect.arms[0].n",
+        "n: 0",
+        "cannot have results",
+    ),
+    (
+        "negative sd",
+        dump(with_arms([{"label": "EV", "role": "intervention", "n": 5, "mean": 1.0, "sd": -0.1}])),
+        "arm-negative-spread",
+        "outcomes[0].effect.arms[0].sd",
+        "sd: -0.1",
+        "negative",
+    ),
+    (
+        "ci without its mean",
+        dump(
+            with_arms(
+                [{"label": "EV", "role": "intervention", "n": 5, "mean": 3.0, "ci_low": 1.0, "ci_high": 2.0}]
+            )
+        ),
+        "arm-ci-excludes-mean",
+        "outcomes[0].effect.arms[0].mean",
+        "mean: 3.0",
+        "outside its confidence interval",
+    ),
+    (
+        "ci reversed",
+        dump(
+            with_arms(
+                [{"label": "EV", "role": "intervention", "n": 5, "mean": 1.5, "ci_low": 2.0, "ci_high": 1.0}]
+            )
+        ),
+        "arm-ci-order",
+        "outcomes[0].effect.arms[0].ci_low",
+        "ci_low: 2.0",
+        "swap",
+    ),
+    (
+        "median outside quartiles",
+        dump(
+            with_arms([{"label": "EV", "role": "intervention", "n": 5, "median": 9.0, "q1": 1.0, "q3": 2.0}])
+        ),
+        "arm-median-outside-iqr",
+        "outcomes[0].effect.arms[0].median",
+        "median: 9.0",
+        "quartiles",
+    ),
+    (
+        "arms above study n",
+        dump(
+            with_arms(
+                [
+                    {"label": "EV", "role": "intervention", "n": 6, "mean": 1.0, "sd": 0.1},
+                    {"label": "PBS", "role": "control", "n": 6, "mean": 0.5, "sd": 0.1},
+                ],
+                n_animals=10,
+            )
+        ),
+        "arms-exceed-study-n",
+        "outcomes[0].effect.arms",
+        "arms:",
+        "add up to 12",
+    ),
+    (
+        "two control arms",
+        dump(
+            with_arms(
+                [
+                    {"label": "PBS", "role": "control", "n": 5, "mean": 1.0, "sd": 0.1},
+                    {"label": "minoxidil", "role": "control", "n": 5, "mean": 0.5, "sd": 0.1},
+                ]
+            )
+        ),
+        "arms-two-controls",
+        "outcomes[0].effect.arms[1]",
+        "- label: minoxidil",
+        "active comparator",
+    ),
+    (
+        "duplicate field",
+        "key: doe-2021-adsc-exos\nkey: doe-2021-adsc-exos\n"
+        + dump({k: v for k, v in base_study().items() if k != "key"}),
+        "duplicate-field",
+        "key",
+        2,
+        "appears twice",
+    ),
 ]
 
 
@@ -107,7 +239,9 @@ def test_bad_input_is_named_by_file_line_field(make_evidence, label, text, code,
     assert name == "doe-2021-adsc-exos.yaml"
     assert got_field == field
     if isinstance(where, str):
-        where = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.lstrip("- ").startswith(where.lstrip("- ")))
+        where = next(
+            i for i, ln in enumerate(text.splitlines(), 1) if ln.lstrip("- ").startswith(where.lstrip("- "))
+        )
     assert got_line == where
     assert fragment in message
 
@@ -145,7 +279,7 @@ def test_dangling_reference_is_caught(make_evidence):
 
 
 def test_markup_and_formula_text_in_a_title_is_legal(make_evidence):
-    rec = base_study(title="<script>alert(1)</script> =HYPERLINK(\"x\") @cmd -1+2")
+    rec = base_study(title='<script>alert(1)</script> =HYPERLINK("x") @cmd -1+2')
     assert xr.validate(make_evidence({"doe-2021-adsc-exos.yaml": rec})).ok
 
 
@@ -163,8 +297,9 @@ def test_every_problem_in_every_file_is_reported_at_once(make_evidence):
 
 
 def test_validation_writes_nothing(make_evidence):
-    root = make_evidence({"a-2021-x.yaml": base_study("a-2021-x", year=1900),
-                          "b-2021-x.yaml": base_study("b-2021-x")})
+    root = make_evidence(
+        {"a-2021-x.yaml": base_study("a-2021-x", year=1900), "b-2021-x.yaml": base_study("b-2021-x")}
+    )
     before = snapshot(root.parent)
     xr.validate(root)
     main(["validate", str(root)])
@@ -215,8 +350,10 @@ def test_shipped_evidence_validates(capsys):
 
 def test_paired_arms_may_each_hold_the_whole_study(make_evidence):
     """Split-scalp arms are the same people: each arm may have the study's n, not their sum."""
-    arms = [{"label": "exosome side", "role": "intervention", "n": 10, "mean": 5.0, "sd": 1.0},
-            {"label": "saline side", "role": "control", "n": 10, "mean": 1.0, "sd": 1.0}]
+    arms = [
+        {"label": "exosome side", "role": "intervention", "n": 10, "mean": 5.0, "sd": 1.0},
+        {"label": "saline side", "role": "control", "n": 10, "mean": 1.0, "sd": 1.0},
+    ]
     rec = with_arms(arms, n_animals=10)
     rec["outcomes"][0]["effect"]["paired"] = True
     report = xr.validate(make_evidence({"doe-2021-adsc-exos.yaml": rec}))

@@ -11,20 +11,23 @@ def vocab(shipped):
     return shipped.vocabulary
 
 
-@pytest.mark.parametrize("facet, text, key", [
-    ("cell_source", "adipose-derived stem cells", "ADSC"),
-    ("cell_source", "Adipose Derived Stem Cells", "ADSC"),
-    ("cell_source", "ADSCs", "ADSC"),
-    ("cell_source", "Wharton's jelly MSC", "UC-MSC"),
-    ("cell_source", "DP spheroids", "DP spheroid"),
-    ("vesicle_term", "small extracellular vesicles", "small EV"),
-    ("vesicle_term", "secretome", "conditioned medium"),
-    ("design", "RCT", "randomized controlled trial"),
-    ("condition", "male pattern baldness", "MPHL"),
-    ("mechanism", "β-catenin", "Wnt/beta-catenin"),
-    ("mechanism", "TGF-β", "TGF-beta/SMAD"),
-    ("species", "mice", "mouse"),
-])
+@pytest.mark.parametrize(
+    "facet, text, key",
+    [
+        ("cell_source", "adipose-derived stem cells", "ADSC"),
+        ("cell_source", "Adipose Derived Stem Cells", "ADSC"),
+        ("cell_source", "ADSCs", "ADSC"),
+        ("cell_source", "Wharton's jelly MSC", "UC-MSC"),
+        ("cell_source", "DP spheroids", "DP spheroid"),
+        ("vesicle_term", "small extracellular vesicles", "small EV"),
+        ("vesicle_term", "secretome", "conditioned medium"),
+        ("design", "RCT", "randomized controlled trial"),
+        ("condition", "male pattern baldness", "MPHL"),
+        ("mechanism", "β-catenin", "Wnt/beta-catenin"),
+        ("mechanism", "TGF-β", "TGF-beta/SMAD"),
+        ("species", "mice", "mouse"),
+    ],
+)
 def test_synonyms_resolve(vocab, facet, text, key):
     assert vocab.resolve(facet, text) == key
 
@@ -44,8 +47,16 @@ def test_outcome_groups_are_parents(vocab):
 
 def test_design_levels_follow_the_hierarchy(vocab):
     terms = vocab["design"].terms
-    order = ["systematic review", "randomized controlled trial", "controlled trial",
-             "prospective uncontrolled trial", "case report", "animal", "ex vivo organ culture", "in vitro"]
+    order = [
+        "systematic review",
+        "randomized controlled trial",
+        "controlled trial",
+        "prospective uncontrolled trial",
+        "case report",
+        "animal",
+        "ex vivo organ culture",
+        "in vitro",
+    ]
     levels = [terms[t].get("level") for t in order]
     assert levels == sorted(levels) and len(set(levels)) == len(levels)
     assert terms["narrative review"].get("level") is None
@@ -62,9 +73,10 @@ def test_normalize_folds_case_punctuation_and_beta():
 
 
 def test_vocabulary_file_problems_are_reported():
-    data = {"cell_source": {"terms": {"A": {"parent": "Nope", "synonyms": ["x"]},
-                                      "B": {"synonyms": ["X"]}}},
-            "broken": ["not", "a", "facet"]}
+    data = {
+        "cell_source": {"terms": {"A": {"parent": "Nope", "synonyms": ["x"]}, "B": {"synonyms": ["X"]}}},
+        "broken": ["not", "a", "facet"],
+    }
     _, problems = Vocabulary.from_data(data, "vocab.yaml", {})
     codes = sorted(p.code for p in problems)
     assert codes == ["ambiguous-term", "bad-vocabulary", "bad-vocabulary"]

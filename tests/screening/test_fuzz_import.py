@@ -24,9 +24,18 @@ from exoreview.errors import ExoreviewError, Problem
 from exoreview.screening import readers
 from exoreview.screening.records import read_files
 
-FUZZ = settings(max_examples=500, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+# hundreds of generated inputs: `make test` runs them, `make check` leaves them out
+pytestmark = pytest.mark.slow
+
+FUZZ = settings(
+    max_examples=500,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 PATH = "exports/search.txt"
 SUFFIX = {"medline": ".nbib", "ris": ".ris", "bibtex": ".bib", "csv": ".csv"}
 
@@ -50,7 +59,7 @@ def check_output(records, problems, path: str, text: str | None = None) -> None:
         for f in ("journal", "volume", "pages", "abstract", "database"):
             assert r[f] is None or (isinstance(r[f], str) and r[f] and r[f] == r[f].strip()), (f, r)
     positions = [r["position"] for r in records]
-    assert positions == sorted(set(positions))                 # file order, each record once
+    assert positions == sorted(set(positions))  # file order, each record once
     assert [r["line"] for r in records] == sorted(r["line"] for r in records)
     for p in problems:
         assert isinstance(p, Problem) and isinstance(p.message, str) and p.message.strip()
@@ -72,28 +81,58 @@ def read(fmt: str, text: str, path: str = PATH):
 # added by the builders), with the odd spaces real exports hold. Latin-1 files get only
 # U+00C0–U+00FF beyond ASCII (never a UTF-8 continuation byte, so never taken for UTF-8).
 ASCII_TITLE = string.ascii_letters + string.digits + "      ,:;?!()'-/+"
-TITLE_CHARS = {"latin-1": ASCII_TITLE + "\tàéèüößñçøåÀÉÖÿ",
-               "wide": ASCII_TITLE + "\tàéüßñÀÿβαΩ中文ąłŁ–—’\u00a0\u2028\x0c\x85\u200b"}
+TITLE_CHARS = {
+    "latin-1": ASCII_TITLE + "\tàéèüößñçøåÀÉÖÿ",
+    "wide": ASCII_TITLE + "\tàéüßñÀÿβαΩ中文ąłŁ–—’\u00a0\u2028\x0c\x85\u200b",
+}
 # (strategies are built once: building them inside a composite costs more than the parsing)
-TITLES = {cs: st.text(chars, min_size=1, max_size=60).map(lambda t: t if t.split() else "x" + t)
-          for cs, chars in TITLE_CHARS.items()}
-dois = st.builds(lambda n, body, tail: f"10.{n}/{body}{tail}", st.integers(1000, 99999999),
-                 st.text(string.ascii_letters + string.digits + "._-/()", max_size=12),
-                 st.sampled_from(string.ascii_letters + string.digits))
+TITLES = {
+    cs: st.text(chars, min_size=1, max_size=60).map(lambda t: t if t.split() else "x" + t)
+    for cs, chars in TITLE_CHARS.items()
+}
+dois = st.builds(
+    lambda n, body, tail: f"10.{n}/{body}{tail}",
+    st.integers(1000, 99999999),
+    st.text(string.ascii_letters + string.digits + "._-/()", max_size=12),
+    st.sampled_from(string.ascii_letters + string.digits),
+)
 pmids = st.integers(1, 99_999_999).map(str)
-AUTHORS = st.lists(st.sampled_from([("Doe", "J"), ("Pérez-Núñez", "ML"), ("O'Neill", "K"), ("Li", "W"),
-                                    ("Van der Berg", "A"), ("Zhang", "JY")]), max_size=3)
+AUTHORS = st.lists(
+    st.sampled_from(
+        [
+            ("Doe", "J"),
+            ("Pérez-Núñez", "ML"),
+            ("O'Neill", "K"),
+            ("Li", "W"),
+            ("Van der Berg", "A"),
+            ("Zhang", "JY"),
+        ]
+    ),
+    max_size=3,
+)
 JOURNALS = st.sampled_from(("Scientific Reports", "Stem Cell Res Ther", "J Cosmet Dermatol", "Cells"))
 YEARS = st.one_of(st.none(), st.integers(1950, 2030))
 VOLUMES = st.one_of(st.none(), st.integers(1, 999).map(str))
-PAGES = st.one_of(st.none(), st.integers(1, 9999).map(str),
-                  st.builds(lambda a, n: f"{a}-{a + n}", st.integers(1, 9999), st.integers(1, 99)))
+PAGES = st.one_of(
+    st.none(),
+    st.integers(1, 9999).map(str),
+    st.builds(lambda a, n: f"{a}-{a + n}", st.integers(1, 9999), st.integers(1, 99)),
+)
 
 
 def citations(charset: str):
-    return st.fixed_dictionaries({"title": TITLES[charset], "authors": AUTHORS, "journal": JOURNALS,
-                                  "year": YEARS, "volume": VOLUMES, "pages": PAGES,
-                                  "doi": st.one_of(st.none(), dois), "pmid": st.one_of(st.none(), pmids)})
+    return st.fixed_dictionaries(
+        {
+            "title": TITLES[charset],
+            "authors": AUTHORS,
+            "journal": JOURNALS,
+            "year": YEARS,
+            "volume": VOLUMES,
+            "pages": PAGES,
+            "doi": st.one_of(st.none(), dois),
+            "pmid": st.one_of(st.none(), pmids),
+        }
+    )
 
 
 CITATIONS = {cs: st.lists(citations(cs), min_size=1, max_size=4) for cs in TITLE_CHARS}
@@ -103,14 +142,22 @@ pick = st.sampled_from
 # -- well-formed exports of each format ------------------------------------------------------------
 @dataclass
 class Built:
-    lines: list[str]                 # without line ends
-    spans: list[tuple[int, int]]     # each record's first and last line index (its separator included)
-    expected: list[dict]             # what each record must read as (title, year, doi, pmid, ...)
+    lines: list[str]  # without line ends
+    spans: list[tuple[int, int]]  # each record's first and last line index (its separator included)
+    expected: list[dict]  # what each record must read as (title, year, doi, pmid, ...)
 
 
 def _expect(c: dict) -> dict:
-    return {"title": c["title"], "year": c["year"], "doi": c["doi"], "pmid": c["pmid"], "journal": c["journal"],
-            "volume": c["volume"], "pages": c["pages"], "authors": len(c["authors"])}
+    return {
+        "title": c["title"],
+        "year": c["year"],
+        "doi": c["doi"],
+        "pmid": c["pmid"],
+        "journal": c["journal"],
+        "volume": c["volume"],
+        "pages": c["pages"],
+        "authors": len(c["authors"]),
+    }
 
 
 DP_SUFFIX = pick(("", " Jan", " Mar 5", " Winter"))
@@ -128,10 +175,10 @@ def build_medline(draw, cits: list[dict]) -> Built:
         first = len(lines)
         pmid = c["pmid"] or draw(pmids)
         block = [f"PMID- {pmid}", "OWN - NLM", "STAT- MEDLINE"]
-        title = c["title"] + "."               # PubMed ends every title with a full stop
+        title = c["title"] + "."  # PubMed ends every title with a full stop
         cut = draw(CUTS)
         if 0 < cut < len(title) - 1 and title[cut] == " " and title[cut + 1] != " ":
-            block += [f"TI  - {title[:cut]}", f"      {title[cut + 1:]}"]      # a continuation line
+            block += [f"TI  - {title[:cut]}", f"      {title[cut + 1 :]}"]  # a continuation line
         else:
             block.append(f"TI  - {title}")
         for surname, initials in c["authors"]:
@@ -159,8 +206,7 @@ def build_ris(draw, cits: list[dict]) -> Built:
         block = ["TY  - JOUR", f"{draw(TITLE_TAG)}  - {c['title']}"]
         block += [f"AU  - {s}, {i}." for s, i in c["authors"]]
         if c["year"]:
-            block.append(f"{draw(YEAR_TAG)}  - "
-                         f"{c['year']}{draw(YEAR_SUFFIX)}")
+            block.append(f"{draw(YEAR_TAG)}  - {c['year']}{draw(YEAR_SUFFIX)}")
         block.append(f"{draw(JOURNAL_TAG)}  - {c['journal']}")
         if c["volume"]:
             block.append(f"VL  - {c['volume']}")
@@ -184,8 +230,10 @@ def build_bibtex(draw, cits: list[dict]) -> Built:
     for k, c in enumerate(cits):
         first = len(lines)
         braces = draw(BRACES)
-        block = [f"@{draw(ENTRY_TYPE)}{{key{k},",
-                 "  title = " + "{" * braces + c["title"] + "}" * braces + ","]
+        block = [
+            f"@{draw(ENTRY_TYPE)}{{key{k},",
+            "  title = " + "{" * braces + c["title"] + "}" * braces + ",",
+        ]
         if c["authors"]:
             block.append("  author = {" + " and ".join(f"{s}, {i}." for s, i in c["authors"]) + "},")
         block.append(f"  journal = {{{c['journal']}}},")
@@ -209,9 +257,28 @@ def build_bibtex(draw, cits: list[dict]) -> Built:
 
 
 CSV_COLUMNS = {
-    "pubmed": ("PMID", "Title", "Authors", "Citation", "First Author", "Journal/Book", "Publication Year", "DOI"),
-    "zotero": ("Key", "Item Type", "Publication Year", "Author", "Title", "Publication Title", "DOI", "Pages",
-               "Volume", "Extra"),
+    "pubmed": (
+        "PMID",
+        "Title",
+        "Authors",
+        "Citation",
+        "First Author",
+        "Journal/Book",
+        "Publication Year",
+        "DOI",
+    ),
+    "zotero": (
+        "Key",
+        "Item Type",
+        "Publication Year",
+        "Author",
+        "Title",
+        "Publication Title",
+        "DOI",
+        "Pages",
+        "Volume",
+        "Extra",
+    ),
     "generic": ("Title", "Authors", "Journal", "Year", "Volume", "Pages", "DOI", "PMID"),
 }
 CSV_LAYOUT = pick(sorted(CSV_COLUMNS))
@@ -220,16 +287,39 @@ CSV_LAYOUT = pick(sorted(CSV_COLUMNS))
 def _csv_row(layout: str, c: dict, k: int) -> dict[str, str]:
     year, doi, pmid = str(c["year"] or ""), c["doi"] or "", c["pmid"] or ""
     if layout == "pubmed":
-        return {"PMID": pmid, "Title": c["title"] + ".", "Authors": ", ".join(f"{s} {i}" for s, i in c["authors"]),
-                "Citation": f"{c['journal']}. {year};{c['volume'] or ''}:{c['pages'] or ''}.",
-                "First Author": "", "Journal/Book": c["journal"], "Publication Year": year, "DOI": doi}
+        return {
+            "PMID": pmid,
+            "Title": c["title"] + ".",
+            "Authors": ", ".join(f"{s} {i}" for s, i in c["authors"]),
+            "Citation": f"{c['journal']}. {year};{c['volume'] or ''}:{c['pages'] or ''}.",
+            "First Author": "",
+            "Journal/Book": c["journal"],
+            "Publication Year": year,
+            "DOI": doi,
+        }
     if layout == "zotero":
-        return {"Key": f"ZK{k}", "Item Type": "journalArticle", "Publication Year": year,
-                "Author": "; ".join(f"{s}, {i}" for s, i in c["authors"]), "Title": c["title"],
-                "Publication Title": c["journal"], "DOI": doi, "Pages": c["pages"] or "",
-                "Volume": c["volume"] or "", "Extra": f"PMID: {pmid}" if pmid else ""}
-    return {"Title": c["title"], "Authors": "; ".join(f"{s} {i}" for s, i in c["authors"]), "Journal": c["journal"],
-            "Year": year, "Volume": c["volume"] or "", "Pages": c["pages"] or "", "DOI": doi, "PMID": pmid}
+        return {
+            "Key": f"ZK{k}",
+            "Item Type": "journalArticle",
+            "Publication Year": year,
+            "Author": "; ".join(f"{s}, {i}" for s, i in c["authors"]),
+            "Title": c["title"],
+            "Publication Title": c["journal"],
+            "DOI": doi,
+            "Pages": c["pages"] or "",
+            "Volume": c["volume"] or "",
+            "Extra": f"PMID: {pmid}" if pmid else "",
+        }
+    return {
+        "Title": c["title"],
+        "Authors": "; ".join(f"{s} {i}" for s, i in c["authors"]),
+        "Journal": c["journal"],
+        "Year": year,
+        "Volume": c["volume"] or "",
+        "Pages": c["pages"] or "",
+        "DOI": doi,
+        "PMID": pmid,
+    }
 
 
 def build_csv(draw, cits: list[dict]) -> Built:
@@ -237,8 +327,7 @@ def build_csv(draw, cits: list[dict]) -> Built:
     columns = draw(st.permutations(CSV_COLUMNS[layout]))
     delimiter = draw(CSV_DELIMITER)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n",
-                        quoting=draw(CSV_QUOTING))
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n", quoting=draw(CSV_QUOTING))
     writer.writerow(columns)
     for k, c in enumerate(cits):
         row = _csv_row(layout, c, k)
@@ -246,9 +335,11 @@ def build_csv(draw, cits: list[dict]) -> Built:
     lines = out.getvalue().split("\n")[:-1]
     spans = [(k + 1, k + 1) for k in range(len(cits))]
     expected = [_expect(c) for c in cits]
-    if layout == "pubmed":   # volume and pages come from the Citation column, when it gives both
-        expected = [{**e, "volume": e["volume"] if e["pages"] else None, "pages": e["pages"] if e["volume"] else None}
-                    for e in expected]
+    if layout == "pubmed":  # volume and pages come from the Citation column, when it gives both
+        expected = [
+            {**e, "volume": e["volume"] if e["pages"] else None, "pages": e["pages"] if e["volume"] else None}
+            for e in expected
+        ]
     return Built(lines, spans, expected)
 
 
@@ -256,29 +347,59 @@ BUILDERS = {"medline": build_medline, "ris": build_ris, "bibtex": build_bibtex, 
 
 
 # -- mutations ----------------------------------------------------------------------------------------
-JUNK_LINES = ("TY  - JOUR", "ER  - ", "ER  -", "PMID- 123", "TI  - ", "      continued", "SO  - X. 2020;1:1.",
-              "UK  - unknown", "ZZ  - y", "AU  - ", "@article{dup,", "@comment{x}", "}", "{", "title = {",
-              '"', '","', ",,,", "\t", "%% comment", "@string{j = \"J\"}", "TY  - ", "DO  - doi:", "TI  -",
-              "AB  - abstract", "  ")
-junk_text = st.one_of(st.sampled_from(JUNK_LINES),
-                      st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30),
-                      st.text(string.printable, max_size=30))
+JUNK_LINES = (
+    "TY  - JOUR",
+    "ER  - ",
+    "ER  -",
+    "PMID- 123",
+    "TI  - ",
+    "      continued",
+    "SO  - X. 2020;1:1.",
+    "UK  - unknown",
+    "ZZ  - y",
+    "AU  - ",
+    "@article{dup,",
+    "@comment{x}",
+    "}",
+    "{",
+    "title = {",
+    '"',
+    '","',
+    ",,,",
+    "\t",
+    "%% comment",
+    '@string{j = "J"}',
+    "TY  - ",
+    "DO  - doi:",
+    "TI  -",
+    "AB  - abstract",
+    "  ",
+)
+junk_text = st.one_of(
+    st.sampled_from(JUNK_LINES),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30),
+    st.text(string.printable, max_size=30),
+)
 
 
-INDEX = st.integers(0, 200)           # a line, modulo the number of lines
-MUTATIONS = st.lists(st.one_of(
-    st.tuples(st.just("drop"), INDEX),
-    st.tuples(st.just("dup"), INDEX),
-    st.tuples(st.just("junk"), INDEX, junk_text),
-    st.tuples(st.just("splice"), INDEX, CUTS, junk_text),
-    st.tuples(st.just("truncate"), INDEX, CUTS),
-), max_size=3)
+INDEX = st.integers(0, 200)  # a line, modulo the number of lines
+MUTATIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("drop"), INDEX),
+        st.tuples(st.just("dup"), INDEX),
+        st.tuples(st.just("junk"), INDEX, junk_text),
+        st.tuples(st.just("splice"), INDEX, CUTS, junk_text),
+        st.tuples(st.just("truncate"), INDEX, CUTS),
+    ),
+    max_size=3,
+)
 
 
 def mutations(draw, n_lines: int) -> list[tuple]:
     """(kind, line index, ...) tuples, highest index first (applied in that order)."""
-    muts = [(m[0], m[1] % (n_lines + 1 if m[0] == "junk" else max(n_lines, 1)), *m[2:])
-            for m in draw(MUTATIONS)]
+    muts = [
+        (m[0], m[1] % (n_lines + 1 if m[0] == "junk" else max(n_lines, 1)), *m[2:]) for m in draw(MUTATIONS)
+    ]
     return sorted(muts, key=lambda m: -m[1])
 
 
@@ -295,7 +416,7 @@ def apply(lines: list[str], muts: list[tuple]) -> tuple[list[str], bool]:
         elif kind == "junk":
             lines.insert(min(i, len(lines)), m[2])
         elif kind == "splice" and i < len(lines):
-            lines[i] = lines[i][: m[2]] + m[3] + lines[i][m[2]:]
+            lines[i] = lines[i][: m[2]] + m[3] + lines[i][m[2] :]
         elif kind == "truncate" and i < len(lines):
             lines = lines[:i] + [lines[i][: m[2]]]
             cut = True
@@ -307,14 +428,17 @@ class Export:
     fmt: str
     text: str
     built: Built
-    first_mutated: int               # index of the first line any mutation touched
+    first_mutated: int  # index of the first line any mutation touched
     mutated: bool
     newline: str
 
     def untouched(self) -> list[tuple[int, dict]]:
         """(position, expected fields) of every record wholly before the first mutated line."""
-        return [(k + 1, {**e, "line": self.built.spans[k][0] + 1})
-                for k, e in enumerate(self.built.expected) if self.built.spans[k][1] < self.first_mutated]
+        return [
+            (k + 1, {**e, "line": self.built.spans[k][0] + 1})
+            for k, e in enumerate(self.built.expected)
+            if self.built.spans[k][1] < self.first_mutated
+        ]
 
 
 CHARSETS, NEWLINES = pick(("wide", "latin-1")), pick(("\n", "\r\n"))
@@ -349,23 +473,31 @@ def check_untouched(ex: Export, records: list[dict], problems: list[Problem]) ->
 
 # -- bytes to text, and the format ----------------------------------------------------------------
 @FUZZ
-@given(raw=st.one_of(st.binary(max_size=600),
-                     st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
-                     st.tuples(st.sampled_from((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"%PDF", b"PK\x03\x04", b"")),
-                               st.binary(max_size=300)).map(lambda t: t[0] + t[1])))
+@given(
+    raw=st.one_of(
+        st.binary(max_size=600),
+        st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.tuples(
+            st.sampled_from((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"%PDF", b"PK\x03\x04", b"")),
+            st.binary(max_size=300),
+        ).map(lambda t: t[0] + t[1]),
+    )
+)
 def test_decode_any_bytes(raw):
     text, encoding, problems = readers.decode(raw, PATH)
     assert text is None or isinstance(text, str)
     assert isinstance(encoding, str) and (text is None) == (encoding == "")
-    assert text is not None or problems             # a file not read says why
+    assert text is not None or problems  # a file not read says why
     for p in problems:
         assert isinstance(p, Problem) and p.message and p.path == PATH and p.code
         assert p.line is None or p.line >= 1
 
 
 @FUZZ
-@given(text=st.text(max_size=400), suffix=st.sampled_from(("", ".txt", ".nbib", ".ris", ".bib", ".csv", ".RIS",
-                                                           ".xlsx")))
+@given(
+    text=st.text(max_size=400),
+    suffix=st.sampled_from(("", ".txt", ".nbib", ".ris", ".bib", ".csv", ".RIS", ".xlsx")),
+)
 def test_sniff_any_text(text, suffix):
     fmt = readers.sniff(text, suffix)
     assert fmt is None or fmt in readers.FORMATS
@@ -374,8 +506,9 @@ def test_sniff_any_text(text, suffix):
 
 
 # -- each reader on random text ------------------------------------------------------------------------
-TAGGY = st.text(st.sampled_from(list("TYPMIDERAUJOSK -\n\r\t{}@,\"';:.()[]0123456789abxyzé\ufffd%=\\")),
-                max_size=400)
+TAGGY = st.text(
+    st.sampled_from(list("TYPMIDERAUJOSK -\n\r\t{}@,\"';:.()[]0123456789abxyzé\ufffd%=\\")), max_size=400
+)
 
 
 @pytest.mark.parametrize("fmt", readers.FORMATS)
@@ -409,8 +542,15 @@ def _check_read_files(path, records, reports, problems):
     assert rep.path == shown and rep.format in (None, *readers.FORMATS)
     assert rep.parsed == len(records) and rep.read >= rep.parsed
     assert rep.read == rep.parsed + sum(p.field.startswith("record") for p in problems)
-    assert rep.encoding in ("", "UTF-8", "UTF-8 with BOM", "UTF-16", "Latin-1 (Windows-1252)",
-                            "UTF-8 (with bytes that are not UTF-8)", "UTF-16 (with bytes that are not UTF-16)")
+    assert rep.encoding in (
+        "",
+        "UTF-8",
+        "UTF-8 with BOM",
+        "UTF-16",
+        "Latin-1 (Windows-1252)",
+        "UTF-8 (with bytes that are not UTF-8)",
+        "UTF-16 (with bytes that are not UTF-16)",
+    )
     assert rep.format is not None or not records
     assert isinstance(rep.describe(), str)
     check_output([{k: v for k, v in r.items() if k != "file"} for r in records], problems, shown)
@@ -419,9 +559,13 @@ def _check_read_files(path, records, reports, problems):
 
 
 @FUZZ
-@given(raw=st.one_of(st.binary(max_size=600), st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass"))),
-       suffix=st.sampled_from((".nbib", ".ris", ".bib", ".csv", ".txt")),
-       fmt=st.sampled_from(("auto", *readers.FORMATS)))
+@given(
+    raw=st.one_of(
+        st.binary(max_size=600), st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass"))
+    ),
+    suffix=st.sampled_from((".nbib", ".ris", ".bib", ".csv", ".txt")),
+    fmt=st.sampled_from(("auto", *readers.FORMATS)),
+)
 def test_read_files_any_bytes(tmp_path, raw, suffix, fmt):
     path = tmp_path / f"search{suffix}"
     path.write_bytes(raw)
@@ -439,20 +583,31 @@ def encode_lines(text: str, newline: str, encoding: str) -> list[bytes]:
     """The file's bytes, one chunk a line (its line end included); the BOM goes with the first."""
     parts = text.split(newline)
     chunks = [p + newline for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-    codec = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-16-be-bom": "utf-16-be"}.get(encoding, encoding)
-    bom = {"utf-8-sig": b"\xef\xbb\xbf", "utf-16": b"\xff\xfe", "utf-16-be-bom": b"\xfe\xff"}.get(encoding, b"")
+    codec = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-16-be-bom": "utf-16-be"}.get(
+        encoding, encoding
+    )
+    bom = {"utf-8-sig": b"\xef\xbb\xbf", "utf-16": b"\xff\xfe", "utf-16-be-bom": b"\xfe\xff"}.get(
+        encoding, b""
+    )
     out = [c.encode(codec, errors="replace") for c in chunks]
     if out:
         out[0] = bom + out[0]
     return out or [bom]
 
 
-BYTE_MUTATIONS = st.lists(st.one_of(
-    st.tuples(st.just("byte"), INDEX, CUTS, st.binary(min_size=1, max_size=2).filter(
-        lambda b: all(x >= 0x20 or x in (9, 10, 13) for x in b))),   # no control byte: still text
-    st.tuples(st.just("latin-1"), INDEX),
-    st.tuples(st.just("cut"), INDEX, CUTS),
-), max_size=2)
+BYTE_MUTATIONS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("byte"),
+            INDEX,
+            CUTS,
+            st.binary(min_size=1, max_size=2).filter(lambda b: all(x >= 0x20 or x in (9, 10, 13) for x in b)),
+        ),  # no control byte: still text
+        st.tuples(st.just("latin-1"), INDEX),
+        st.tuples(st.just("cut"), INDEX, CUTS),
+    ),
+    max_size=2,
+)
 
 
 def byte_mutations(draw, n_chunks: int) -> list[tuple]:
@@ -472,10 +627,12 @@ def test_read_files_on_encoded_mutated_export(tmp_path, data):
     for m in bmuts:
         kind, i = m[0], m[1]
         if kind == "byte":
-            chunks[i] = chunks[i][: m[2]] + m[3] + chunks[i][m[2]:]
+            chunks[i] = chunks[i][: m[2]] + m[3] + chunks[i][m[2] :]
         elif kind == "latin-1" and encoding in ("utf-8", "utf-8-sig"):
             line = chunks[i][3:] if i == 0 and encoding == "utf-8-sig" else chunks[i]
-            chunks[i] = chunks[i][: len(chunks[i]) - len(line)] + line.decode("utf-8", "replace").encode("latin-1", "replace")
+            chunks[i] = chunks[i][: len(chunks[i]) - len(line)] + line.decode("utf-8", "replace").encode(
+                "latin-1", "replace"
+            )
         elif kind == "cut":
             chunks = chunks[:i] + [chunks[i][: m[2]]]
     # a line whose bytes changed counts as mutated (in the line numbering of the text)
@@ -504,7 +661,9 @@ def test_ris_line_before_a_records_first_tag_continues_nothing(gap):
     # rispy carried the previous record's last tag over: KeyError ('doi'), or a stray author
     records, problems = readers.read_ris(RIS_TWO.format(gap=gap), PATH)
     assert [(r["title"], r["authors"], r["doi"]) for r in records] == [
-        ("First", [], "10.1000/a"), ("Second", ["Doe, J."], None)]
+        ("First", [], "10.1000/a"),
+        ("Second", ["Doe, J."], None),
+    ]
 
 
 def test_ris_uk_tag_before_an_unknown_tag():
@@ -518,8 +677,10 @@ def test_ris_uk_tag_before_an_unknown_tag():
 def test_line_separators_inside_a_title_do_not_split_the_line(odd):
     # str.splitlines() split there: MEDLINE lost the rest of the title, and every later line
     # number was one too high
-    medline = (f"PMID- 1\nTI  - Exosomes{odd}and hair.\nSO  - X. 2020;1:1.\n\n"
-               "PMID- 2\nTI  - Second.\nSO  - X. 2020;1:1.\n")
+    medline = (
+        f"PMID- 1\nTI  - Exosomes{odd}and hair.\nSO  - X. 2020;1:1.\n\n"
+        "PMID- 2\nTI  - Second.\nSO  - X. 2020;1:1.\n"
+    )
     records, problems = readers.read_medline(medline, PATH)
     assert problems == [] and [r["title"] for r in records] == [f"Exosomes{odd}and hair", "Second"]
     assert [r["line"] for r in records] == [1, 5]
@@ -530,8 +691,10 @@ def test_line_separators_inside_a_title_do_not_split_the_line(odd):
 
 def test_bibtex_page_ranges_and_dois_are_not_read_as_latex():
     # LaTeX decoding ran first: '1806--1818' became '1806–1818' (en dash), '--' in a DOI too
-    text = ("@article{k,\n  title = {Exosomes --- a review},\n  pages = {1806--1818},\n"
-            "  doi = {10.1000/a--b\\_c},\n  pmid = {{123}},\n}\n")
+    text = (
+        "@article{k,\n  title = {Exosomes --- a review},\n  pages = {1806--1818},\n"
+        "  doi = {10.1000/a--b\\_c},\n  pmid = {{123}},\n}\n"
+    )
     (rec,), problems = readers.read_bibtex(text, PATH)
     assert problems == [] and rec["title"] == "Exosomes — a review"
     assert (rec["pages"], rec["doi"], rec["pmid"]) == ("1806-1818", "10.1000/a--b_c", "123")
@@ -542,7 +705,7 @@ def test_utf16_file_cut_at_an_odd_byte_keeps_its_whole_records(tmp_path):
     text = "TY  - JOUR\nTI  - First\nER  - \n\nTY  - JOUR\nTI  - Second\nER  - \n"
     path = tmp_path / "cut.ris"
     raw = ("\ufeff" + text).encode("utf-16-le")
-    path.write_bytes(raw[: raw.index("Second".encode("utf-16-le")) + 5])     # ends inside 'Se'
+    path.write_bytes(raw[: raw.index("Second".encode("utf-16-le")) + 5])  # ends inside 'Se'
     records, reports, problems = read_files([path])
     assert [r["title"] for r in records] == ["First"]
     assert reports[0].encoding == "UTF-16 (with bytes that are not UTF-16)"

@@ -23,7 +23,7 @@ from exoreview.views.prisma import ARROWS, BOXES, flow_diagram
 
 matplotlib.use("Agg")
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
-KEEP = ("li-2023-dpc-exos-lef1", "hu-2020-dermal-exosomes-mir218")   # already in this evidence base
+KEEP = ("li-2023-dpc-exos-lef1", "hu-2020-dermal-exosomes-mir218")  # already in this evidence base
 
 
 @pytest.fixture
@@ -47,12 +47,15 @@ def n_of(text: str, label: str) -> int:
 
 def test_curator_path_import_screen_write_studies_prisma(capsys, ev, tmp_path):
     # 1. import a MEDLINE and a RIS export of overlapping searches
-    code = main(["import", str(DATA / "pubmed-search.nbib"), str(DATA / "embase-search.ris"),
-                 "--evidence", str(ev)])
+    code = main(
+        ["import", str(DATA / "pubmed-search.nbib"), str(DATA / "embase-search.ris"), "--evidence", str(ev)]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "12 read · 12 parsed · 3 duplicates · 2 already in the evidence · 7 new · 1 to check" in out
-    assert "R0003 → li-2023-dpc-exos-lef1  (same DOI)" in out and "R0008 → hu-2020-dermal-exosomes-mir218" in out
+    assert (
+        "R0003 → li-2023-dpc-exos-lef1  (same DOI)" in out and "R0008 → hu-2020-dermal-exosomes-mir218" in out
+    )
     # 2. a person confirms the borderline pair; two reviewers screen; a conflict is resolved
     decide(ev, ["R0012"], stage="duplicates", decision="duplicate", of="R0004", reviewer="AB")
     for rid in ("R0001", "R0002", "R0004", "R0005"):
@@ -66,8 +69,10 @@ def test_curator_path_import_screen_write_studies_prisma(capsys, ev, tmp_path):
     decide(ev, ["R0005"], stage="ft", decision="not-retrieved", reviewer="AB")
     # 3. study files for the included records
     written = [make_study(ev, rid) for rid in ("R0001", "R0004")]
-    assert [p.name for p in written] == ["rajendran-2017-extracellular-vesicles.yaml",
-                                         "ersan-2024-effectiveness-exosome.yaml"]
+    assert [p.name for p in written] == [
+        "rajendran-2017-extracellular-vesicles.yaml",
+        "ersan-2024-effectiveness-exosome.yaml",
+    ]
     # 4. PRISMA shows the true counts
     c = counts(read_log(ev))
     assert c.check() == []
@@ -75,7 +80,9 @@ def test_curator_path_import_screen_write_studies_prisma(capsys, ev, tmp_path):
     assert (c.identified, c.duplicates, c.in_evidence, c.screened) == (12, 4, 2, 6)
     assert (c.screen_excluded, c.screen_pending, c.sought) == (2, 0, 4)
     assert (c.not_retrieved, c.assessed, c.full_text_excluded, c.included) == (1, 3, 1, 2)
-    assert c.full_text_reasons == (("no vesicles or secretome (e.g. PRP alone, micrografts, whole cells)", 1),)
+    assert c.full_text_reasons == (
+        ("no vesicles or secretome (e.g. PRP alone, micrografts, whole cells)", 1),
+    )
     assert c.screen_reasons == (("no hair-related outcome reported", 2),)
     ax = flow_diagram(c)
     t = texts(ax)
@@ -116,7 +123,7 @@ def test_diagram_draws_every_box_and_arrow_on_a_given_axes():
     assert {f"prisma-{b}" for b, *_ in BOXES} <= set(t)
     assert "awaiting a decision (n = 1)" in t["prisma-screened"]
     assert "awaiting a decision (n = 1)" in t["prisma-assessed"]
-    assert len(ax.patches) == len(BOXES) + len(ARROWS) + 3       # boxes, arrows, phase bands
+    assert len(ax.patches) == len(BOXES) + len(ARROWS) + 3  # boxes, arrows, phase bands
     plt.close(fig)
 
 
@@ -138,27 +145,49 @@ def imported(tmp_path_factory) -> Path:
     return root
 
 
-DECISION = st.sampled_from([
-    ("duplicates", "duplicate", "", "R0001"), ("duplicates", "not-duplicate", "", ""),
-    ("title-abstract", "include", "", ""), ("title-abstract", "maybe", "", ""),
-    ("title-abstract", "exclude", "not-hair", ""), ("title-abstract", "exclude", "", ""),
-    ("full-text", "include", "", ""), ("full-text", "not-retrieved", "", ""),
-    ("full-text", "exclude", "no-data", "")])
+DECISION = st.sampled_from(
+    [
+        ("duplicates", "duplicate", "", "R0001"),
+        ("duplicates", "not-duplicate", "", ""),
+        ("title-abstract", "include", "", ""),
+        ("title-abstract", "maybe", "", ""),
+        ("title-abstract", "exclude", "not-hair", ""),
+        ("title-abstract", "exclude", "", ""),
+        ("full-text", "include", "", ""),
+        ("full-text", "not-retrieved", "", ""),
+        ("full-text", "exclude", "no-data", ""),
+    ]
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.integers(1, 12), DECISION, st.sampled_from(["AB", "CD"]), st.booleans()),
-                max_size=40))
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 12), DECISION, st.sampled_from(["AB", "CD"]), st.booleans()), max_size=40
+    )
+)
 def test_boxes_always_add_up_whatever_the_log(imported, rows):
     """Any valid decisions log, in any order, gives boxes that add up."""
     from exoreview.screening.decisions import csv_text
     from exoreview.screening.rules import DECISION_COLUMNS
 
-    log_rows = [{"record": f"R{i:04d}", "stage": stage, "decision": d, "reason": reason, "of": of,
-                 "reviewer": who, "date": "2025-01-01", "final": "yes" if final else "", "note": ""}
-                for i, (stage, d, reason, of), who, final in rows]
-    (imported / "screening" / "decisions.csv").write_text(csv_text(log_rows, DECISION_COLUMNS),
-                                                           encoding="utf-8")
+    log_rows = [
+        {
+            "record": f"R{i:04d}",
+            "stage": stage,
+            "decision": d,
+            "reason": reason,
+            "of": of,
+            "reviewer": who,
+            "date": "2025-01-01",
+            "final": "yes" if final else "",
+            "note": "",
+        }
+        for i, (stage, d, reason, of), who, final in rows
+    ]
+    (imported / "screening" / "decisions.csv").write_text(
+        csv_text(log_rows, DECISION_COLUMNS), encoding="utf-8"
+    )
     c = counts(read_log(imported))
     assert c.check() == []
     assert c.identified == 12 and c.included <= c.assessed <= c.sought <= c.screened

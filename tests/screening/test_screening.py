@@ -17,8 +17,8 @@ from exoreview.errors import EvidenceError, UsageError
 from exoreview.screening.decisions import decide
 from exoreview.screening.drafts import make_study, study_key
 from exoreview.screening.importer import import_records
-from exoreview.screening.log import Final, final_decision, read_log
-from exoreview.screening.rules import DECISION_COLUMNS, stage_name
+from exoreview.screening.log import read_log
+from exoreview.screening.rules import DECISION_COLUMNS, Final, final_decision, stage_name
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 
@@ -48,23 +48,29 @@ def v(reviewer, decision, *, final="", of="", reason=""):
     return ("R1", "title-abstract", decision, reason, of, reviewer, "2025-01-01", final, "")
 
 
-@pytest.mark.parametrize("decisions, expected", [
-    ([], Final()),
-    ([v("A", "include")], Final("include")),
-    ([v("A", "include"), v("B", "include")], Final("include")),
-    ([v("A", "include"), v("B", "exclude")], Final(None, True)),
-    ([v("A", "include"), v("B", "maybe")], Final("maybe")),               # both send it on
-    ([v("A", "exclude"), v("A", "include")], Final("include")),           # a reviewer's latest counts
-    ([v("A", "include"), v("B", "exclude"), v("C", "exclude", final="yes", reason="not-hair")],
-     Final("exclude", False, "not-hair")),
-    ([v("A", "duplicate", of="R2"), v("B", "duplicate", of="R3")], Final(None, True)),
-])
+@pytest.mark.parametrize(
+    "decisions, expected",
+    [
+        ([], Final()),
+        ([v("A", "include")], Final("include")),
+        ([v("A", "include"), v("B", "include")], Final("include")),
+        ([v("A", "include"), v("B", "exclude")], Final(None, True)),
+        ([v("A", "include"), v("B", "maybe")], Final("maybe")),  # both send it on
+        ([v("A", "exclude"), v("A", "include")], Final("include")),  # a reviewer's latest counts
+        (
+            [v("A", "include"), v("B", "exclude"), v("C", "exclude", final="yes", reason="not-hair")],
+            Final("exclude", False, "not-hair"),
+        ),
+        ([v("A", "duplicate", of="R2"), v("B", "duplicate", of="R3")], Final(None, True)),
+    ],
+)
 def test_final_decision_rules(decisions, expected):
     assert final_decision(rows(*decisions)) == expected
 
 
-@pytest.mark.parametrize("alias, stage", [("ta", "title-abstract"), ("FT", "full-text"),
-                                          ("duplicates", "duplicates")])
+@pytest.mark.parametrize(
+    "alias, stage", [("ta", "title-abstract"), ("FT", "full-text"), ("duplicates", "duplicates")]
+)
 def test_stage_aliases(alias, stage):
     assert stage_name(alias) == stage
 
@@ -95,12 +101,22 @@ def test_every_problem_in_decisions_csv_at_once(ev):
         "R0001,title-abstract,keep,,,AB,2025-01-01,,\n"
         "R0001,title-abstract,include,,,,2025-13-01,,\n"
         "R9999,full-text,exclude,,,AB,2025-01-01,,\n"
-        "R0002,full-text,exclude,off-topic,,AB,2025-01-01,maybe,\n", encoding="utf-8")
+        "R0002,full-text,exclude,off-topic,,AB,2025-01-01,maybe,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(EvidenceError) as err:
         read_log(ev)
     got = [(p.line, p.field) for p in err.value.problems]
-    assert got == [(2, "stage"), (3, "decision"), (4, "reviewer"), (4, "date"), (5, "record"), (5, "reason"),
-                   (6, "reason"), (6, "final")]
+    assert got == [
+        (2, "stage"),
+        (3, "decision"),
+        (4, "reviewer"),
+        (4, "date"),
+        (5, "record"),
+        (5, "reason"),
+        (6, "reason"),
+        (6, "final"),
+    ]
     assert all(p.path.endswith("screening/decisions.csv") for p in err.value.problems)
     assert "use include, exclude, maybe" in str(err.value)
 
@@ -120,10 +136,10 @@ def test_decide_checks_everything_before_writing(ev):
     with pytest.raises(EvidenceError) as err:
         decide(ev, ["R0001", "R0006", "R0404"], stage="full-text", decision="exclude", reviewer="AB")
     text = str(err.value)
-    assert "R0001: title/abstract outcome is 'pending'" in text      # not sent on to full text
+    assert "R0001: title/abstract outcome is 'pending'" in text  # not sent on to full text
     assert "'R0404' is not a record" in text
     assert "a full-text exclusion needs a reason" in text
-    assert snapshot(ev) == before                                     # nothing written
+    assert snapshot(ev) == before  # nothing written
 
 
 def test_decide_appends_and_conflicts_resolve(ev):
@@ -144,7 +160,9 @@ def test_duplicate_decisions_override_the_automatic_ones(ev):
     log = decide(ev, ["R0012"], stage="duplicates", decision="duplicate", of="R0004", reviewer="AB")
     st = log.status().set_index("id")
     assert (st.loc["R0012", "removed"], st.loc["R0012", "removed_by"]) == ("duplicate", "R0004")
-    log = decide(ev, ["R0008"], stage="duplicates", decision="duplicate", of="ex-2017-msc-mouse", reviewer="AB")
+    log = decide(
+        ev, ["R0008"], stage="duplicates", decision="duplicate", of="ex-2017-msc-mouse", reviewer="AB"
+    )
     assert log.status().set_index("id").loc["R0008", "removed"] == "in evidence"
     with pytest.raises(EvidenceError, match="neither a record id nor a study key"):
         decide(ev, ["R0009"], stage="duplicates", decision="duplicate", of="nobody-2020", reviewer="AB")
@@ -168,8 +186,11 @@ def test_kappa_matches_the_hand_computed_value(ev):
 
 def test_kappas_interval_stays_within_its_bounds(ev):
     # three records, full agreement but one: the asymptotic interval would pass 1
-    for rid, a, c in (("R0001", "include", "include"), ("R0002", "exclude", "exclude"),
-                      ("R0003", "include", "exclude")):
+    for rid, a, c in (
+        ("R0001", "include", "include"),
+        ("R0002", "exclude", "exclude"),
+        ("R0003", "include", "exclude"),
+    ):
         decide(ev, [rid], stage="ta", decision=a, reviewer="AB")
         decide(ev, [rid], stage="ta", decision=c, reviewer="CD")
     ag = read_log(ev).agreement("ta")
@@ -196,12 +217,24 @@ def test_make_study_writes_a_draft_that_fails_validation_on_purpose(ev):
     assert "#   mouse ← mice" in text
     data = yaml.safe_load(text)
     assert data["title"].startswith("Extracellular vesicles derived from MSCs") and data["pmid"] == "29138430"
-    assert data["doi"] == "10.1038/s41598-017-15505-3" and data["authors"] == ["Rajendran RL", "Gangadaran P",
-                                                                               "Bak SS"]
+    assert data["doi"] == "10.1038/s41598-017-15505-3" and data["authors"] == [
+        "Rajendran RL",
+        "Gangadaran P",
+        "Bak SS",
+    ]
     assert data["verified_at"] == [] and data["cell_source"] == [] and data["confidence"] is None
     fields = {p.field for p in validate(ev).problems if p.path.endswith(path.name)}
-    assert fields == {"verified_at", "confidence", "extraction.level", "extraction.source",
-                      "publication_status", "cell_source", "vesicle_term", "design", "condition"}
+    assert fields == {
+        "verified_at",
+        "confidence",
+        "extraction.level",
+        "extraction.source",
+        "publication_status",
+        "cell_source",
+        "vesicle_term",
+        "design",
+        "condition",
+    }
     with pytest.raises(UsageError, match="already in the evidence"):
         make_study(ev, "R0001", key="another-key")
     before = path.read_bytes()
@@ -216,31 +249,96 @@ def test_make_study_only_for_included_records(ev):
         make_study(ev, "R0002")
 
 
-@pytest.mark.parametrize("rec, key", [
-    ({"authors": "Pozo-Pérez L; López-Bran E", "year": 2024, "title": "Clinical and preclinical approach in AGA"},
-     "pozo-2024-clinical-preclinical"),
-    ({"authors": None, "year": None, "title": "The exosomes of the hair"}, "unattributed-nd-exosomes-hair"),
-    ({"authors": "Le Riche A", "year": 2019, "title": "Extracellular Vesicles from Activated Fibroblasts"},
-     "le-2019-extracellular-vesicles"),
-])
+@pytest.mark.parametrize(
+    "rec, key",
+    [
+        (
+            {
+                "authors": "Pozo-Pérez L; López-Bran E",
+                "year": 2024,
+                "title": "Clinical and preclinical approach in AGA",
+            },
+            "pozo-2024-clinical-preclinical",
+        ),
+        (
+            {"authors": None, "year": None, "title": "The exosomes of the hair"},
+            "unattributed-nd-exosomes-hair",
+        ),
+        (
+            {
+                "authors": "Le Riche A",
+                "year": 2019,
+                "title": "Extracellular Vesicles from Activated Fibroblasts",
+            },
+            "le-2019-extracellular-vesicles",
+        ),
+    ],
+)
 def test_study_key(rec, key):
     assert study_key(rec) == key
 
 
 def test_cli_screen_round_trip(capsys, ev):
-    code, out, _ = run(capsys, "screen", "decide", "R0001", "R0002", "--stage", "ta", "--include",
-                       "--reviewer", "AB", "--evidence", ev)
+    code, out, _ = run(
+        capsys,
+        "screen",
+        "decide",
+        "R0001",
+        "R0002",
+        "--stage",
+        "ta",
+        "--include",
+        "--reviewer",
+        "AB",
+        "--evidence",
+        ev,
+    )
     assert code == 0 and "R0001: recorded; now title-abstract: include" in out
-    code, out, _ = run(capsys, "screen", "decide", "R0001", "--stage", "ta", "--exclude", "--reason",
-                       "no-vesicles", "--reviewer", "CD", "--evidence", ev)
+    code, out, _ = run(
+        capsys,
+        "screen",
+        "decide",
+        "R0001",
+        "--stage",
+        "ta",
+        "--exclude",
+        "--reason",
+        "no-vesicles",
+        "--reviewer",
+        "CD",
+        "--evidence",
+        ev,
+    )
     code, out, _ = run(capsys, "screen", "conflicts", "--evidence", ev)
     assert "R0001 title-abstract: AB: include; CD: exclude (no-vesicles)" in out
     assert "1 conflict to resolve" in out
-    code, out, _ = run(capsys, "screen", "list", "--stage", "ta", "--status", "conflict", "--format", "json",
-                       "--evidence", ev)
+    code, out, _ = run(
+        capsys,
+        "screen",
+        "list",
+        "--stage",
+        "ta",
+        "--status",
+        "conflict",
+        "--format",
+        "json",
+        "--evidence",
+        ev,
+    )
     assert [r["id"] for r in json.loads(out)] == ["R0001"]
-    code, out, err = run(capsys, "screen", "decide", "R0002", "--stage", "ft", "--exclude", "--reviewer", "AB",
-                         "--evidence", ev)
+    code, out, err = run(
+        capsys,
+        "screen",
+        "decide",
+        "R0002",
+        "--stage",
+        "ft",
+        "--exclude",
+        "--reviewer",
+        "AB",
+        "--evidence",
+        ev,
+    )
     assert code == 1 and "a full-text exclusion needs a reason" in err and "nothing was written" in err
     code, out, err = run(capsys, "screen", "make-study", "R0002", "--evidence", ev)
     assert code == 2 and "not included at full text" in err
@@ -249,8 +347,11 @@ def test_cli_screen_round_trip(capsys, ev):
 
 
 def test_cli_kappa_json(capsys, ev):
-    for rid, a, b in (("R0001", "include", "include"), ("R0002", "exclude", "exclude"),
-                      ("R0003", "include", "exclude")):
+    for rid, a, b in (
+        ("R0001", "include", "include"),
+        ("R0002", "exclude", "exclude"),
+        ("R0003", "include", "exclude"),
+    ):
         main(["screen", "decide", rid, "--stage", "ta", f"--{a}", "--reviewer", "AB", "--evidence", str(ev)])
         main(["screen", "decide", rid, "--stage", "ta", f"--{b}", "--reviewer", "CD", "--evidence", str(ev)])
     capsys.readouterr()

@@ -9,10 +9,20 @@ from exoreview.errors import UsageError
 from exoreview.views.export import neutralize, neutralized, table_bytes, write_table
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+SUM(A1)", "'+SUM(A1)"), ("-2+3", "'-2+3"), ("@cmd", "'@cmd"),
-    ("\tx", "'\tx"), ("plain", "plain"), ("a=b", "a=b"), (-3.5, -3.5), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+SUM(A1)", "'+SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+        (-3.5, -3.5),
+        (None, None),
+    ],
+)
 def test_neutralize(value, expected):
     assert neutralize(value) == expected
 

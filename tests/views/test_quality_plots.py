@@ -44,13 +44,13 @@ def test_traffic_light_draws_one_dot_per_judgement(rob, tool):
     assert [t.get_text() for t in ax.get_xticklabels()][-1] == "Overall"
     # the first study's item colours follow its judgements
     first = table[table["study"] == studies[0]].set_index("item")["level"]
-    colours = [to_hex(c) for c in dots.get_facecolors()[: n_items]]
+    colours = [to_hex(c) for c in dots.get_facecolors()[:n_items]]
     expected = [quality_plots.LEVEL_COLOURS[first[i]].lower() for i in rob_tools.TOOLS[tool].item_ids]
     assert colours == expected
     symbols = [t for t in ax.texts if (t.get_gid() or "").startswith("rob-symbol:")]
     assert len(symbols) == len(studies) * (n_items + 1)
     legend = " | ".join(t.get_text() for t in ax.get_legend().get_texts())
-    for judgement in set(table["judgement"]):   # the legend speaks the tool's own words
+    for judgement in set(table["judgement"]):  # the legend speaks the tool's own words
         assert judgement in legend, (judgement, legend)
 
 
@@ -83,10 +83,13 @@ def test_summary_bars_add_to_100_and_say_how_they_are_weighted(rob, tool):
 
 
 def test_summary_bar_shares_are_weighted_by_n():
-    table = pd.DataFrame([
-        {"study": s, "tool": "RoB 2", "item": i, "level": lv, "judgement": lv, "overall": ov, "n": n}
-        for s, lv, ov, n in (("a", "low", "low", 90), ("b", "high", "high", 10))
-        for i in rob_tools.TOOLS["RoB 2"].item_ids])
+    table = pd.DataFrame(
+        [
+            {"study": s, "tool": "RoB 2", "item": i, "level": lv, "judgement": lv, "overall": ov, "n": n}
+            for s, lv, ov, n in (("a", "low", "low", 90), ("b", "high", "high", 10))
+            for i in rob_tools.TOOLS["RoB 2"].item_ids
+        ]
+    )
     ax = quality_plots.summary_bar(table, tool="RoB 2")
     widths = {b.get_gid(): b.get_width() for b in ax.patches if b.get_y() < 0.5 and b.get_gid()}
     assert widths == {"rob-summary:low": pytest.approx(90), "rob-summary:high": pytest.approx(10)}
@@ -115,8 +118,7 @@ def test_ev_heatmap_cells_match_the_item_table(shipped):
 
 
 def test_forest_plot_with_pooling():
-    df = pd.DataFrame({"label": ["a", "b", "c"], "estimate": [1.0, 2.0, 0.5],
-                       "variance": [0.1, 0.2, 0.4]})
+    df = pd.DataFrame({"label": ["a", "b", "c"], "estimate": [1.0, 2.0, 0.5], "variance": [0.1, 0.2, 0.4]})
     df["ci_low"] = df["estimate"] - 1.96 * np.sqrt(df["variance"])
     df["ci_high"] = df["estimate"] + 1.96 * np.sqrt(df["variance"])
     pooled = pooling.pool(df["estimate"], df["variance"], df["label"])
@@ -124,7 +126,7 @@ def test_forest_plot_with_pooling():
     (squares,) = _by_gid(ax, "forest-study")
     assert [tuple(p) for p in squares.get_offsets()] == [(1.0, 0.0), (2.0, 1.0), (0.5, 2.0)]
     sizes = squares.get_sizes()
-    assert sizes[0] > sizes[1] > sizes[2]                    # heavier weight, bigger square
+    assert sizes[0] > sizes[1] > sizes[2]  # heavier weight, bigger square
     (diamond,) = [p for p in ax.patches if p.get_gid() == "forest-pooled"]
     xs = diamond.get_xy()[:, 0]
     assert xs.min() == pytest.approx(pooled.ci_low) and xs.max() == pytest.approx(pooled.ci_high)

@@ -33,7 +33,9 @@ def test_one_row_a_study_with_caption_and_links(exhibit):
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/11111111/"' in html_text
     row = t.data.set_index("key").loc["ex-2017-msc-mouse"]
     assert row["doi_url"] == "https://doi.org/10.9999/exhibit.2017.1"
-    assert row["citation_status"] == exhibit.studies.set_index("key").loc["ex-2017-msc-mouse", "citation_status"]
+    assert (
+        row["citation_status"] == exhibit.studies.set_index("key").loc["ex-2017-msc-mouse", "citation_status"]
+    )
     # the citation status and the funding flag are visible columns
     assert "<th" in html_text and ">Citation</th>" in html_text and ">Funding</th>" in html_text
 
@@ -46,8 +48,13 @@ def test_caption_carries_the_filter(exhibit):
 
 
 def test_every_text_is_escaped(make_evidence):
-    rec = base_study("xss", title=XSS, journal='J "quoted" & <b>bold</b>', notes=XSS,
-                     outcomes=[{"outcome": "hair density", "measure": XSS, "direction": "increased"}])
+    rec = base_study(
+        "xss",
+        title=XSS,
+        journal='J "quoted" & <b>bold</b>',
+        notes=XSS,
+        outcomes=[{"outcome": "hair density", "measure": XSS, "direction": "increased"}],
+    )
     ev = xr.load(make_evidence({"xss.yaml": rec}))
     html_text = tables.evidence_table(ev).to_html()
     assert "<script>alert" not in html_text
@@ -64,19 +71,25 @@ def test_registered_trials_are_marked_rows(exhibit):
 FULL = {"level": "full text", "source": "https://example.org/full", "date": "2026-12-05"}
 
 
-@pytest.mark.parametrize("fields, flag", [
-    ({"industry_funded": True}, "industry"), ({"industry_funded": False}, "no industry"),
-    ({"funding_coi": "Grant from a ministry"}, "unclear"),           # stated, but not who made the product
-    ({}, "not extracted (abstract only)"),                           # nobody has read the statement yet
-    ({"extraction": FULL, "not_reported": ["funding_coi"]}, "not reported by the study"),
-])
+@pytest.mark.parametrize(
+    "fields, flag",
+    [
+        ({"industry_funded": True}, "industry"),
+        ({"industry_funded": False}, "no industry"),
+        ({"funding_coi": "Grant from a ministry"}, "unclear"),  # stated, but not who made the product
+        ({}, "not extracted (abstract only)"),  # nobody has read the statement yet
+        ({"extraction": FULL, "not_reported": ["funding_coi"]}, "not reported by the study"),
+    ],
+)
 def test_funding_flag(make_evidence, fields, flag):
     ev = xr.load(make_evidence({"a.yaml": base_study("a", **fields)}))
     assert tables.evidence_table(ev).data["funding"].tolist() == [flag]
 
 
-@pytest.mark.parametrize("direction, shown", [("increased", "↑"), ("decreased", "↓"),
-                                              ("no significant change", "↔ n.s."), ("mixed", "±")])
+@pytest.mark.parametrize(
+    "direction, shown",
+    [("increased", "↑"), ("decreased", "↓"), ("no significant change", "↔ n.s."), ("mixed", "±")],
+)
 def test_outcome_direction_symbols(make_evidence, direction, shown):
     rec = base_study("a", outcomes=[{"outcome": "hair density", "measure": "m", "direction": direction}])
     t = tables.evidence_table(xr.load(make_evidence({"a.yaml": rec})))
@@ -84,12 +97,16 @@ def test_outcome_direction_symbols(make_evidence, direction, shown):
     assert t.data["outcomes"].iloc[0] == f"hair density / count ({direction})"
 
 
-@pytest.mark.parametrize("fields, expected", [
-    ({"doi": "10.1000/xyz", "pmid": None, "registry_id": None}, ["DOI 10.1000/xyz"]),
-    ({"doi": None, "pmid": "12345", "registry_id": None}, ["PMID 12345"]),
-    ({"doi": None, "pmid": None, "registry_id": "NCT01234567"}, ["NCT NCT01234567"]),
-    ({"doi": None, "pmid": None, "registry_id": "IRCT2020"}, []),   # no link we can vouch for
-    ({"doi": None, "pmid": None, "registry_id": None}, [])])
+@pytest.mark.parametrize(
+    "fields, expected",
+    [
+        ({"doi": "10.1000/xyz", "pmid": None, "registry_id": None}, ["DOI 10.1000/xyz"]),
+        ({"doi": None, "pmid": "12345", "registry_id": None}, ["PMID 12345"]),
+        ({"doi": None, "pmid": None, "registry_id": "NCT01234567"}, ["NCT NCT01234567"]),
+        ({"doi": None, "pmid": None, "registry_id": "IRCT2020"}, []),  # no link we can vouch for
+        ({"doi": None, "pmid": None, "registry_id": None}, []),
+    ],
+)
 def test_links(fields, expected):
     got = tables.links(fields)
     assert [t for t, _ in got] == expected
@@ -97,9 +114,16 @@ def test_links(fields, expected):
 
 
 def test_n_column_sorts_by_number(make_evidence):
-    ev = xr.load(make_evidence({"a.yaml": base_study("a", n_animals=48),
-                                "b.yaml": base_study("b", n_participants=7, models=[{"model": "clinical",
-                                                                                      "species": "human"}])}))
+    ev = xr.load(
+        make_evidence(
+            {
+                "a.yaml": base_study("a", n_animals=48),
+                "b.yaml": base_study(
+                    "b", n_participants=7, models=[{"model": "clinical", "species": "human"}]
+                ),
+            }
+        )
+    )
     html_text = tables.evidence_table(ev).to_html()
     assert 'data-sort="48.0">48 animals</td>' in html_text
     assert 'data-sort="7.0">7 participants</td>' in html_text
@@ -107,12 +131,21 @@ def test_n_column_sorts_by_number(make_evidence):
 
 
 def test_more_than_four_outcomes_are_summarised(make_evidence):
-    outs = [{"outcome": o, "measure": o, "direction": "increased"} for o in
-            ("hair density", "hair diameter", "hair shedding", "safety", "patient-reported", "alopecia severity")]
+    outs = [
+        {"outcome": o, "measure": o, "direction": "increased"}
+        for o in (
+            "hair density",
+            "hair diameter",
+            "hair shedding",
+            "safety",
+            "patient-reported",
+            "alopecia severity",
+        )
+    ]
     t = tables.evidence_table(xr.load(make_evidence({"a.yaml": base_study("a", outcomes=outs)})))
     shown = t.display(t.data)["_outcomes_shown"].iloc[0]
     assert len(shown) == 5 and shown[-1] == "+2 more"
-    assert t.data["outcomes"].iloc[0].count("(increased)") == 6      # exports keep every outcome
+    assert t.data["outcomes"].iloc[0].count("(increased)") == 6  # exports keep every outcome
 
 
 def test_max_rows_says_how_many_are_hidden(exhibit):
@@ -136,7 +169,7 @@ def test_exports_csv_xlsx_html(exhibit, tmp_path, make_evidence):
 
 
 def test_spreadsheet_exports_neutralise_formulas(make_evidence, tmp_path):
-    ev = xr.load(make_evidence({"a.yaml": base_study("a", title="=HYPERLINK(\"http://x\")")}))
+    ev = xr.load(make_evidence({"a.yaml": base_study("a", title='=HYPERLINK("http://x")')}))
     path = tables.evidence_table(ev).export(tmp_path / "t.csv")
     assert "'=HYPERLINK" in path.read_text(encoding="utf-8-sig")
 

@@ -36,9 +36,16 @@ def _collection(ax, gid: str):
 
 
 def _reg(key: str, date: str, kind: str = "regulator notice", title: str = "A notice") -> dict:
-    return {"key": key, "title": title, "issuer": "Some regulator", "date": date,
-            "url": f"https://example.org/{key}", "verified_at": [f"https://example.org/{key}"],
-            "kind": kind, "facts": ["A fact seen on the page."]}
+    return {
+        "key": key,
+        "title": title,
+        "issuer": "Some regulator",
+        "date": date,
+        "url": f"https://example.org/{key}",
+        "verified_at": [f"https://example.org/{key}"],
+        "kind": kind,
+        "facts": ["A fact seen on the page."],
+    }
 
 
 # --------------------------------------------------------------------------------- timeline
@@ -89,32 +96,47 @@ def test_timeline_milestones_come_from_the_regulatory_records(exhibit):
     record = exhibit.regulatory_records["ex-fda-notice"]
     assert record["title"] in lines[0].get_label()
     assert str(record["date"])[:10] in lines[0].get_label()
-    assert not [ln for ln in views.timeline(exhibit, show_milestones=False).get_lines()
-                if str(ln.get_gid() or "").startswith("milestone:")]
+    assert not [
+        ln
+        for ln in views.timeline(exhibit, show_milestones=False).get_lines()
+        if str(ln.get_gid() or "").startswith("milestone:")
+    ]
 
 
-@pytest.mark.parametrize("kind, is_milestone", [
-    ("regulator notice", True), ("society notice", True), ("health advisory", True),
-    ("policy", False), ("market study", False), ("adverse-event report", False)])
+@pytest.mark.parametrize(
+    "kind, is_milestone",
+    [
+        ("regulator notice", True),
+        ("society notice", True),
+        ("health advisory", True),
+        ("policy", False),
+        ("market study", False),
+        ("adverse-event report", False),
+    ],
+)
 def test_milestone_kinds(make_evidence, kind, is_milestone):
-    ev = xr.load(make_evidence({"a.yaml": base_study("a")}, regulatory={"r.yaml": _reg("r", "2020-05-01", kind)}))
+    ev = xr.load(
+        make_evidence({"a.yaml": base_study("a")}, regulatory={"r.yaml": _reg("r", "2020-05-01", kind)})
+    )
     assert (len(views.milestones(ev)) == 1) is is_milestone
 
 
-@pytest.mark.parametrize("dates, expected", [
-    (("2019-12-06", "2019-12-09"), 1),           # days apart: one line, "+1 more"
-    (("2019-12-06", "2020-01-15"), 1),           # 40 days
-    (("2019-12-06", "2020-03-01"), 2),           # months apart: two lines
-    (("2019-12-06", "2021"), 2)])
+@pytest.mark.parametrize(
+    "dates, expected",
+    [
+        (("2019-12-06", "2019-12-09"), 1),  # days apart: one line, "+1 more"
+        (("2019-12-06", "2020-01-15"), 1),  # 40 days
+        (("2019-12-06", "2020-03-01"), 2),  # months apart: two lines
+        (("2019-12-06", "2021"), 2),
+    ],
+)
 def test_milestones_merge_only_close_dates(make_evidence, dates, expected):
     reg = {f"r{i}.yaml": _reg(f"r{i}", d, title=f"Notice {i}") for i, d in enumerate(dates)}
     ev = xr.load(make_evidence({"a.yaml": base_study("a")}, regulatory=reg))
     ms = views.milestones(ev)
     assert len(ms) == expected
     assert sorted(k for keys in ms["keys"] for k in keys) == sorted(f"r{i}" for i in range(len(dates)))
-    assert ms["label"].iloc[0] == "Notice 0"   # the earliest record names the milestone
-
-
+    assert ms["label"].iloc[0] == "Notice 0"  # the earliest record names the milestone
 
 
 # --------------------------------------------------------------------------------- gap map
@@ -131,21 +153,28 @@ def test_gap_map_bubble_area_is_proportional_to_study_counts(exhibit):
 
 
 def test_gap_map_counts_distinct_studies_and_strongest_design(make_evidence):
-    rct = base_study("rct", design=["randomized controlled trial"],
-                     models=[{"model": "clinical", "species": "human"}],
-                     outcomes=[{"outcome": "hair density", "measure": "count", "direction": "increased"},
-                               {"outcome": "hair diameter", "measure": "diameter", "direction": "increased"}])
-    mouse = base_study("mouse", outcomes=[{"outcome": "hair density", "measure": "count",
-                                           "direction": "increased"}])
+    rct = base_study(
+        "rct",
+        design=["randomized controlled trial"],
+        models=[{"model": "clinical", "species": "human"}],
+        outcomes=[
+            {"outcome": "hair density", "measure": "count", "direction": "increased"},
+            {"outcome": "hair diameter", "measure": "diameter", "direction": "increased"},
+        ],
+    )
+    mouse = base_study(
+        "mouse", outcomes=[{"outcome": "hair density", "measure": "count", "direction": "increased"}]
+    )
     ev = xr.load(make_evidence({"rct.yaml": rct, "mouse.yaml": mouse}))
     data = views.gap_map_data(ev).set_index(["cell_source", "outcome_group"])
     cell = data.loc[("ADSC (adipose)", "clinical")]
-    assert cell["studies"] == 2          # two outcomes of one study count once
+    assert cell["studies"] == 2  # two outcomes of one study count once
     assert cell["best_tier"] == "randomized trial"
     ax = views.gap_map(ev)
     coll = _collection(ax, "gap-map")
     assert tuple(coll.get_facecolors()[0][:3]) == pytest.approx(
-        matplotlib.colors.to_rgb(style.TIER_COLOURS["randomized trial"]))
+        matplotlib.colors.to_rgb(style.TIER_COLOURS["randomized trial"])
+    )
 
 
 def test_gap_map_draws_registry_only_cells_hollow(exhibit):
@@ -176,13 +205,25 @@ def test_evidence_profile_bars_sum_to_studies_per_tier(exhibit):
     assert f"{people} in people" in ax.get_title(loc="left")
 
 
-@pytest.mark.parametrize("models, group", [
-    ([{"model": "clinical", "species": "human"}, {"model": "cell culture", "species": "human"}], "people"),
-    ([{"model": "telogen-to-anagen model", "species": "mouse"},
-      {"model": "cell culture", "species": "human"}], "animals in vivo"),
-    ([{"model": "organ culture", "species": "human"}], "human tissue or cells"),
-    ([{"model": "cell culture", "species": "not stated"}], "other or unstated cells"),
-    ([], "no own data")])
+@pytest.mark.parametrize(
+    "models, group",
+    [
+        (
+            [{"model": "clinical", "species": "human"}, {"model": "cell culture", "species": "human"}],
+            "people",
+        ),
+        (
+            [
+                {"model": "telogen-to-anagen model", "species": "mouse"},
+                {"model": "cell culture", "species": "human"},
+            ],
+            "animals in vivo",
+        ),
+        ([{"model": "organ culture", "species": "human"}], "human tissue or cells"),
+        ([{"model": "cell culture", "species": "not stated"}], "other or unstated cells"),
+        ([], "no own data"),
+    ],
+)
 def test_species_group_rules(make_evidence, models, group):
     ev = xr.load(make_evidence({"a.yaml": base_study("a", models=models)}))
     assert views.species_groups(ev)["a"] == group
@@ -191,11 +232,10 @@ def test_species_group_rules(make_evidence, models, group):
 # --------------------------------------------------------------------------------- others
 def test_mode_of_action_bubbles_match_mechanism_tags(exhibit):
     data = views.mode_of_action_data(exhibit)
-    assert data["studies"].sum() == len(exhibit.mechanisms)   # one cell source per exhibit study
+    assert data["studies"].sum() == len(exhibit.mechanisms)  # one cell source per exhibit study
     ax = views.mode_of_action(exhibit)
     coll = _collection(ax, "mode-of-action")
-    assert np.allclose(coll.get_sizes() / coll.get_sizes().max(),
-                       data["studies"] / data["studies"].max())
+    assert np.allclose(coll.get_sizes() / coll.get_sizes().max(), data["studies"] / data["studies"].max())
     assert {t.get_text() for t in ax.get_yticklabels()} == set(exhibit.mechanisms["label"])
 
 
