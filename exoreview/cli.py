@@ -12,6 +12,7 @@ import importlib
 import keyword
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .core.paths import require_folder
 from .core.yamlio import os_error_line
@@ -37,7 +38,7 @@ NO_EVIDENCE_CHECK: frozenset[str] = frozenset({"validate", "screen reasons"})
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors: exit 2 with one clear line
+    def error(self, message: str) -> NoReturn:  # usage errors: exit 2 with one clear line
         self.exit(2, f"{self.prog}: error: {message}; see `{self.prog} --help`\n")
 
 

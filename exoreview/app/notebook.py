@@ -60,7 +60,7 @@ def poll_in_slices(channel: Any) -> None:
 class PollingClient(NotebookClient):
     """nbclient's client with the shell channel polled in slices (see :func:`poll_in_slices`)."""
 
-    async def async_start_new_kernel_client(self) -> Any:  # type: ignore[override]
+    async def async_start_new_kernel_client(self) -> Any:
         kc = await super().async_start_new_kernel_client()
         poll_in_slices(kc.shell_channel)
         return kc

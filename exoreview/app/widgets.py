@@ -25,6 +25,7 @@ from typing import Any
 import ipywidgets as w
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from ..appraisal.audit import audit
 from ..appraisal.cards import findings_html
@@ -88,13 +89,23 @@ def render(ev: Evidence, spec: Filter) -> DashboardView:
     return DashboardView(spec, sub, table, tl, gm)
 
 
+def _figure_of(ax: Axes) -> Figure:
+    """The Figure the Axes is drawn on. An Axes of a SubFigure has no figure of its own to save or
+    close (the plots here always draw on a Figure of their own)."""
+    fig = ax.get_figure()
+    if not isinstance(fig, Figure):
+        raise TypeError(f"the Axes must be drawn on a Figure of its own, not on {type(fig).__name__}")
+    return fig
+
+
 def figure_png(ax: Axes, *, dpi: int = FIGURE_DPI, close: bool = True) -> bytes:
     """PNG bytes of the Axes' figure; closes the pyplot figure so nothing leaks into a cell."""
 
     buf = io.BytesIO()
-    ax.figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig = _figure_of(ax)
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     if close:
-        plt.close(ax.figure)
+        plt.close(fig)
     return buf.getvalue()
 
 
@@ -184,7 +195,7 @@ class Dashboard:
         for f in FIELDS:
             label = _label(f)
             if f.kind == "terms":
-                opts = [(vocab[f.facet].label(k), k) for k in terms_in(ev, f.facet)]
+                opts = [(vocab[f.term_facet].label(k), k) for k in terms_in(ev, f.term_facet)]
                 out[f.name] = w.SelectMultiple(
                     options=opts,
                     value=(),
@@ -302,7 +313,7 @@ class Dashboard:
             try:
                 written += save_figure(ax, self.export_dir / f"{name}_{slug}", stamp=self._stamp())
             finally:
-                plt.close(ax.figure)
+                plt.close(_figure_of(ax))
         return written
 
     def export_table(self) -> list[Path]:

@@ -94,7 +94,8 @@ def _without_sources(sentence: str) -> str:
 def _resolve_markers(sentence: str, refs: Sequence[Reference], numbered: bool) -> tuple[list[str], list[str]]:
     """Reference labels a sentence points to, and markers that point nowhere."""
     labels = {r.label for r in refs}
-    found, missing = [], []
+    found: list[str] = []
+    missing: list[str] = []
 
     def expand(nums: str) -> list[str]:
         out = []
@@ -208,14 +209,11 @@ def audit(text: str, evidence: Evidence, *, source: str = "text", topic: Topic |
         pub_labels, named_studies, link_notes = _published_in(sentence, refs, evidence)
         labels += [x for x in pub_labels if x not in labels]
         reasons: list[str] = list(link_notes)
-        if not labels and not named_studies and audit_rules.BACK_REFERENCE.search(sentence):
+        if not labels and not named_studies and (back_ref := audit_rules.BACK_REFERENCE.search(sentence)):
             back = [lab for j, labs in recent if i - j <= audit_rules.BACK_WINDOW for lab in labs]
             if back:
                 labels = list(dict.fromkeys(back))
-                reasons.append(
-                    f"'{audit_rules.BACK_REFERENCE.search(sentence).group(0)}' refers back to "
-                    + ", ".join(f"[{b}]" for b in labels)
-                )
+                reasons.append(f"'{back_ref.group(0)}' refers back to " + ", ".join(f"[{b}]" for b in labels))
         if labels or named_studies:
             recent.append((i, labels))
         reading = read_sentence(sentence, topic, vocab)

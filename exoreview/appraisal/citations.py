@@ -137,13 +137,15 @@ def parse_reference(text: str, label: str = "") -> Reference:
     return Reference(
         label=label,
         text=text,
+        authors=tuple(fields["authors"]),
+        title=fields.get("title"),
+        journal=fields.get("journal"),
+        year=fields.get("year"),
+        volume=fields.get("volume"),
+        issue=fields.get("issue"),
+        pages=fields.get("pages"),
         doi=doi_s,
         pmid=pmid.group(1) if pmid else None,
-        **{
-            k: (tuple(v) if k == "authors" else v)
-            for k, v in fields.items()
-            if k in {"authors", "title", "journal", "year", "volume", "issue", "pages"}
-        },
     )
 
 
@@ -281,8 +283,10 @@ def _journal_words(name: str) -> list[str]:
 
 def canonical_journal(name: str | None) -> str | None:
     """The full journal name for an abbreviation in the table (else the name itself)."""
-    if not name:
-        return None
+    return _canonical_journal(name) if name else None
+
+
+def _canonical_journal(name: str) -> str:
     n = normalize(name)
     for full, abbrs in audit_rules.JOURNAL_ABBREVIATIONS.items():
         if n == normalize(full) or any(n == normalize(a) for a in abbrs):
@@ -294,7 +298,7 @@ def same_journal(a: str | None, b: str | None) -> bool:
     """True for the same journal, written in full or abbreviated (table, then word-prefix rule)."""
     if not a or not b:
         return False
-    ca, cb = canonical_journal(a), canonical_journal(b)
+    ca, cb = _canonical_journal(a), _canonical_journal(b)
     if normalize(ca) == normalize(cb):
         return True
     wa, wb = _journal_words(ca), _journal_words(cb)

@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from ..core.evidence import Evidence
-from ..core.values import missing
+from ..core.values import as_int, missing
 
 LARGE_SAMPLE = 60  # Cochrane 6.5.2.2: below this many per group, use t rather than 1.96
 MIN_ARM_N = 2  # an arm needs two participants or animals for an SD to mean anything
@@ -71,18 +71,18 @@ def sd_from_ci(low: float, high: float, n: int, *, level: float = 95.0) -> float
 
 def arm_sd(arm: Mapping[str, Any]) -> tuple[float | None, str]:
     """(SD, how it was obtained) for one arm, or (None, why not)."""
-    n = arm.get("n")
     if not missing(arm.get("sd")):
         return float(arm["sd"]), "SD as reported"
-    if missing(n):
+    n = as_int(arm.get("n"))
+    if n is None:
         return None, NOT_COMPUTABLE["no n"]
     if not missing(arm.get("se")):
-        return sd_from_se(float(arm["se"]), int(n)), "SD from the SE (SE × √n, Cochrane 6.5.2.2)"
+        return sd_from_se(float(arm["se"]), n), "SD from the SE (SE × √n, Cochrane 6.5.2.2)"
     if not missing(arm.get("ci_low")) and not missing(arm.get("ci_high")):
         level = 95.0 if missing(arm.get("ci_level")) else float(arm["ci_level"])
-        how = "t" if int(n) < LARGE_SAMPLE else "normal"
+        how = "t" if n < LARGE_SAMPLE else "normal"
         return (
-            sd_from_ci(float(arm["ci_low"]), float(arm["ci_high"]), int(n), level=level),
+            sd_from_ci(float(arm["ci_low"]), float(arm["ci_high"]), n, level=level),
             f"SD from the {level:g}% CI ({how} quantile, Cochrane 6.5.2.2)",
         )
     return None, NOT_COMPUTABLE["no spread"]

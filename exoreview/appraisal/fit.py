@@ -139,7 +139,13 @@ def _direction(outcomes: Sequence[Mapping[str, Any]], *, controlled: bool = Fals
     only border a claim (fit_rules.WEAK_READINGS)."""
     titles = [o for o in outcomes if o.get("seen_in") == "title" and o.get("direction") is not None]
     outcomes = [o for o in outcomes if o.get("seen_in") != "title"]
-    benefit_ctl, benefit, null_ctl, opposite, other, unseen = [], [], [], [], [], []
+    # the results by what they say; _ctl: stated against a control (fit_rules.COMPARISON_WORDS)
+    benefit_ctl: list[Mapping[str, Any]] = []
+    benefit: list[Mapping[str, Any]] = []
+    null_ctl: list[Mapping[str, Any]] = []
+    opposite: list[Mapping[str, Any]] = []
+    other: list[Mapping[str, Any]] = []
+    unseen: list[Mapping[str, Any]] = []
     for o in outcomes:
         text = f"{o.get('measure') or ''} {o.get('detail') or ''}"
         d = o["direction"]

@@ -90,7 +90,9 @@ def _about_hair(claim: Claim) -> bool:
 def _regulatory(claim: Claim, evidence: Evidence) -> tuple[list[StudyRole], list[StudyRole], bool]:
     """(contradicting, bordering, direct): regulators' records that bear on the claim, and whether
     one contradicts it directly (for a claim about hair use, only a record of hair use does)."""
-    contra, border, direct = [], [], False
+    contra: list[StudyRole] = []
+    border: list[StudyRole] = []
+    direct = False
     reg = evidence.regulatory
     if claim.registration or claim.restriction:  # a facility's registration, a ban or a warning letter:
         return contra, border, direct  # records that no product is approved do not speak to it
@@ -158,28 +160,26 @@ def _same_experiment(fits: Mapping[str, StudyFit | None], evidence: Evidence) ->
             continue
         for rel in evidence.records[key].get("related") or []:
             other = rel["study"]
+            other_fit = fits.get(other)
             if (
                 fit_rules.SAME_EXPERIMENT.search(rel.get("relation") or "")
-                and other in fits
-                and fits[other] is not None
+                and other_fit is not None
                 and other not in out
             ):
                 # keep the peer-reviewed report, else the earlier key
-                keep, drop = sorted((key, other), key=lambda k: (bool(fits[k].extra.get("preprint")), k))
+                preprint = {key: bool(f.extra.get("preprint")), other: bool(other_fit.extra.get("preprint"))}
+                keep, drop = sorted((key, other), key=lambda k: (preprint[k], k))
                 out[drop] = keep
     return out
 
 
 def _safety_reason(supporting: Sequence[StudyRole], fits: Mapping[str, StudyFit | None]) -> str | None:
     """Harms as harms: the participants of studies that report no events, and the upper bound."""
-    people = [
-        fits[r.key]
-        for r in supporting
-        if r.kind == "study"
-        and fits.get(r.key) is not None
-        and fits[r.key].human
-        and fit_rules.NO_EVENTS.search(r.reason)
-    ]
+    people: list[StudyFit] = []
+    for r in supporting:
+        f = fits.get(r.key)
+        if r.kind == "study" and f is not None and f.human and fit_rules.NO_EVENTS.search(r.reason):
+            people.append(f)
     n = sum(f.n or 0 for f in people)
     if not n:
         return None
@@ -222,7 +222,9 @@ def assess(claim: Claim | str | Mapping[str, Any], evidence: Evidence) -> Assess
         body, kind = [], "none"
     in_body = {f.key for f in body}
 
-    supporting, contradicting, bordering = [], [], []
+    supporting: list[StudyRole] = []
+    contradicting: list[StudyRole] = []
+    bordering: list[StudyRole] = []
     for f in relevant:
         if f.key in same and f.key in in_body:
             bordering.append(

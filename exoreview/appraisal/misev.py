@@ -225,9 +225,9 @@ def ev_reporting(rec: Mapping[str, Any], vocab) -> EvReport:
     else:
         ok, detail = True, "generic term used: " + ", ".join(vocab["vesicle_term"].label(v) for v in isolated)
     found["vesicle_term_justified"] = (ok, detail)
-    reported = {}
-    for item, (hit, detail) in found.items():  # an item not found: not reported, or not extracted
-        if hit:
+    reported: dict[str, tuple[bool | None, str]] = {}  # None: not extracted
+    for item, (present, detail) in found.items():  # an item not found: not reported, or not extracted
+        if present:
             reported[item] = (True, detail)
         elif item == "dose_in_particles" and found["dose_reported"][0]:
             reported[item] = (False, detail)  # the dose read shows its unit

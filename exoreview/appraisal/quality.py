@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..core.evidence import Evidence
-from ..core.values import missing
+from ..core.values import as_int
 from .misev import EvReport, ev_reporting
 from .rob import RobAssessment, assess_rob
 
@@ -193,9 +193,9 @@ def to_json(ev: Evidence) -> list[dict[str, Any]]:
 
 def _n(row: Mapping[str, Any]) -> int | None:
     for col in ("n_participants", "n_animals"):
-        v = row.get(col)
-        if not missing(v):
-            return int(v)
+        n = as_int(row.get(col))
+        if n is not None:
+            return n
     return None
 
 

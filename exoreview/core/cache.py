@@ -97,7 +97,8 @@ def fingerprint(root: Path) -> str:
 
 def _stat_into(h: Any, name: str | Path, stat: Any = None) -> None:
     if isinstance(name, Path):
-        name, stat = name.name, name.stat
+        stat = name.stat
+        name = name.name
     try:
         st = stat()
     except FileNotFoundError:

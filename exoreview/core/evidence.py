@@ -264,8 +264,8 @@ def load(path: str | os.PathLike | None = None) -> Evidence:
     stored = cache.read(root)
     if stored is not None:
         tables, records, vocab_data = stored
-        vocab, _ = Vocabulary.from_data(vocab_data, check=False)  # it was validated when stored
-        return Evidence(**tables, **records, vocabulary=vocab, root=str(root.resolve()))
+        stored_vocab, _ = Vocabulary.from_data(vocab_data, check=False)  # it was validated when stored
+        return Evidence(**tables, **records, vocabulary=stored_vocab, root=str(root.resolve()))
     problems, vocab, recs = check_all(root)
     if problems:
         problems.sort(key=lambda p: (p.path, p.line or 0))

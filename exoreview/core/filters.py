@@ -28,6 +28,13 @@ class FilterField:
     flag: str  # CLI option
     help: str
 
+    @property
+    def term_facet(self) -> str:
+        """The vocabulary facet of a terms or level field; the other kinds have none."""
+        if self.facet is None:
+            raise ValueError(f"filter field {self.name!r} ({self.kind}) has no vocabulary facet")
+        return self.facet
+
 
 FIELDS: tuple[FilterField, ...] = (
     FilterField(
@@ -132,14 +139,14 @@ class Filter:
             vals = (val,) if isinstance(val, str) else (val or ())
             out = []
             for v in vals:
-                key = vocabulary[f.facet].resolve(v)
+                key = vocabulary[f.term_facet].resolve(v)
                 if key is None:
                     problems.append(
                         Problem(
                             "",
                             None,
                             f.flag.lstrip("-"),
-                            vocabulary[f.facet].unknown_message(v),
+                            vocabulary[f.term_facet].unknown_message(v),
                             "unknown-term",
                         )
                     )
@@ -190,7 +197,7 @@ class Filter:
             terms = getattr(spec, f.name)
             if not terms:
                 continue
-            allowed = evidence.vocabulary.expand(f.facet, terms)
+            allowed = evidence.vocabulary.expand(f.term_facet, terms)
             facet_rows = tags[(tags["facet"] == f.facet).to_numpy(dtype=bool)]
             hit = facet_rows.loc[facet_rows["term"].isin(allowed).to_numpy(dtype=bool), "study"]
             mask &= keys.isin(set(hit)).to_numpy(dtype=bool)

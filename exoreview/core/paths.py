@@ -27,6 +27,7 @@ RECORD_FOLDERS: tuple[tuple[str, str], ...] = (
     ("regulatory", "regulatory"),
     ("claims", "claim"),
 )
+RECORD_FOLDER_NAMES: tuple[str, ...] = tuple(f for f, _kind in RECORD_FOLDERS)
 SOURCES = "sources"
 SCREENING = "screening"
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -100,9 +101,7 @@ def folder_problem(root: str | os.PathLike) -> Problem | None:
     return None
 
 
-def folder_problems(
-    root: str | os.PathLike, folders: Iterable[str] = tuple(f for f, _kind in RECORD_FOLDERS)
-) -> list[Problem]:
+def folder_problems(root: str | os.PathLike, folders: Iterable[str] = RECORD_FOLDER_NAMES) -> list[Problem]:
     """Problems with the record folders of `root` (default studies/, regulatory/, claims/): a
     file where a folder must be, or a folder or file that cannot be read (for readers that skip
     what they cannot read, e.g. the de-duplication index). Missing folders are fine."""

@@ -39,6 +39,11 @@ def _share(j: Sequence[str], value: str) -> float:
     return sum(x == value for x in applicable) / len(applicable) if applicable else 0.0
 
 
+def _yes_share_at_least(cut: float) -> Callable[[Sequence[str]], bool]:
+    """The JBI row test for one threshold (a function, so each row keeps its own cut)."""
+    return lambda j: _share(j, "yes") >= cut - 1e-9
+
+
 ROB2_RULES: tuple[OverallRule, ...] = (
     OverallRule(
         "high",
@@ -67,7 +72,7 @@ JBI_RULES: tuple[OverallRule, ...] = (  # JBI gives no scoring rule: the convent
         OverallRule(
             label,
             f"if at least {cut:.0%} of the applicable questions are yes",
-            lambda j, cut=cut: _share(j, "yes") >= cut - 1e-9,
+            _yes_share_at_least(cut),
         )
         for cut, label in JBI_THRESHOLDS[:-1]
     ),
@@ -315,7 +320,8 @@ def check_study(rec: Mapping[str, Any], parsed: Parsed, vocab: Any) -> list[Prob
     spec = TOOLS[tool]
     seen: dict[str, int] = {}
     judged: dict[str, str] = {}
-    raw_items = raw.get("items") if isinstance(raw.get("items"), list) else []
+    items = raw.get("items")
+    raw_items = items if isinstance(items, list) else []
     for i, item in enumerate(raw_items):
         if not isinstance(item, dict):
             continue

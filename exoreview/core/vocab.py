@@ -78,7 +78,8 @@ class TermMatcher:
     def build(cls, names: Iterable[tuple[str, str]]) -> TermMatcher:
         """From (name, term key) pairs."""
         pats = []
-        plain, exact = [], []
+        plain: list[tuple[str, str]] = []
+        exact: list[tuple[str, str]] = []
         for name, key in dict.fromkeys(names):
             (exact if _is_exact_case(name) else plain).append((name, key))
         for group, flags in ((plain, re.IGNORECASE), (exact, 0)):
@@ -97,6 +98,7 @@ class TermMatcher:
             TermMatch(keys[int(m.lastgroup[1:])], m.start(), m.end(), m.group(0))
             for pattern, keys in self.patterns
             for m in pattern.finditer(text or "")
+            if m.lastgroup is not None  # always: every alternative is a named group
         ]
         taken: list[TermMatch] = []
         for h in sorted(hits, key=lambda h: (h.start - h.end, h.start)):

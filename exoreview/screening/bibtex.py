@@ -9,6 +9,7 @@ from typing import Any
 
 import bibtexparser
 from bibtexparser import middlewares
+from bibtexparser.model import Entry, ParsingFailedBlock
 
 from ..errors import Problem
 from .fields import PMID_IN_TEXT, check, doi_of, pmid_of, record, year_of
@@ -41,17 +42,16 @@ def read_bibtex(text: str, path: str) -> tuple[list[dict], list[Problem]]:
         )
     finally:
         logger.setLevel(level)
-    blocks = sorted(
-        [(e.start_line or 0, "entry", e) for e in lib.entries]
-        + [(b.start_line or 0, "failed", b) for b in lib.failed_blocks],
+    blocks: list[tuple[int, Entry | ParsingFailedBlock]] = sorted(
+        [(e.start_line or 0, e) for e in lib.entries] + [(b.start_line or 0, b) for b in lib.failed_blocks],
         key=lambda t: t[0],
     )
     records, problems = [], []
-    for position, (start, kind, block) in enumerate(blocks, 1):
+    for position, (start, block) in enumerate(blocks, 1):
         line = start + 1
-        if kind == "failed":
-            key = re.match(r"@\w+\s*[{(]\s*([^,\s]+)", block.raw or "")
-            name = f"record {position}" + (f" ({key.group(1)})" if key else "")
+        if isinstance(block, ParsingFailedBlock):
+            cite_key = re.match(r"@\w+\s*[{(]\s*([^,\s]+)", block.raw or "")
+            name = f"record {position}" + (f" ({cite_key.group(1)})" if cite_key else "")
             why = (getattr(block.error, "abort_reason", None) or str(block.error or "")).strip()
             why = why.split("\n")[0].rstrip(". ") or "unbalanced braces or a missing comma"
             problems.append(

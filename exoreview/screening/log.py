@@ -258,7 +258,7 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) 
     """Read ``<evidence>/screening/``; with `strict`, any problem raises one EvidenceError."""
     root = screening_folder(evidence if evidence is not None else default_path())
     problems: list[Problem] = []
-    frames = []
+    frames: list[dict] = []
     seen: dict[str, str] = {}
     files = _record_files(root, problems)  # None: screening/ itself is a file or unreadable
     for path in files or []:
@@ -335,11 +335,13 @@ def _record_files(root: Path, problems: list[Problem]) -> list[Path] | None:
     """records/*.csv of the screening folder (none when missing). A screening/ or records/ that
     is a file, or that cannot be read, is a problem (never an empty log: ids would restart);
     None when it is screening/ itself (so decisions.csv is not reported again)."""
+    must_be = "{}/ must be a folder (see screening/README.md)"
+    if list_folder(root, problems, must_be=must_be.format("screening")) is None:
+        return None
     folder_ = root / "records"
-    for path, name in ((root, "screening"), (folder_, "records")):
-        names = list_folder(path, problems, must_be=f"{name}/ must be a folder (see screening/README.md)")
-        if names is None:
-            return None if path == root else []
+    names = list_folder(folder_, problems, must_be=must_be.format("records"))
+    if names is None:
+        return []
     return sorted(folder_ / n for n in names if n.endswith(".csv"))
 
 

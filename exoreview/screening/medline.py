@@ -13,6 +13,14 @@ from .text import lines
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
 
 
+def _first(tags: dict[str, list[str]], *names: str) -> str | None:
+    """The first value of the first tag in `names` that the record has, else None."""
+    for name in names:
+        if tags.get(name):
+            return tags[name][0]
+    return None
+
+
 def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
     """(records, problems): one record a PMID block, with the line it starts on."""
     records, problems = [], []
@@ -75,17 +83,17 @@ def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
         doi = next(
             (v[:-5].strip() for v in tags.get("AID", []) + tags.get("LID", []) if v.endswith("[doi]")), None
         )
-        title = pubmed_title((tags.get("TI") or tags.get("BTI") or [None])[0])
+        title = pubmed_title(_first(tags, "TI", "BTI"))
         rec = record(
             title=title,
             authors=tags.get("AU") or tags.get("FAU") or [],
-            journal=(tags.get("JT") or tags.get("TA") or [None])[0],
+            journal=_first(tags, "JT", "TA"),
             year=year_of((tags.get("DP") or [""])[0]),
-            volume=(tags.get("VI") or [None])[0],
-            pages=(tags.get("PG") or [None])[0],
+            volume=_first(tags, "VI"),
+            pages=_first(tags, "PG"),
             doi=doi_of(doi),
-            pmid=pmid_of((tags.get("PMID") or [None])[0]),
-            abstract=(tags.get("AB") or [None])[0],
+            pmid=pmid_of(_first(tags, "PMID")),
+            abstract=_first(tags, "AB"),
             database="PubMed",
         )
         kept = check(rec, path, line, position, problems, suspect)

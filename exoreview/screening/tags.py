@@ -117,7 +117,7 @@ def suggest(title: str | None, abstract: str | None, vocab: Vocabulary) -> dict[
     for facet in FACETS:
         found = _found(_matcher(vocab, facet), text) if text else {}
         fac = vocab[facet]
-        drop = set()
+        drop: set[str] = set()
         for key in found:
             drop.update(fac.ancestors(key))
         if len(set(found) - GENERIC.get(facet, frozenset())) > 0:

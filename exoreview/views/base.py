@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
+
+if TYPE_CHECKING:
+    # for the type checker only: matplotlib.typing is provisional (it may change without deprecation)
+    from matplotlib.typing import LegendLocType
 
 from ..core.evidence import Evidence
 from ..core.filters import Filter
@@ -107,7 +111,7 @@ def tier_legend(
     tiers: list[str],
     *,
     title: str = "design (strongest first)",
-    loc: str = "upper left",
+    loc: LegendLocType = "upper left",
     marker_by_tier: bool = True,
 ) -> Any:
 

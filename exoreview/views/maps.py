@@ -264,7 +264,7 @@ def evidence_profile(
                 gid=f"species:{g}",
             )
             left += vals
-        for yi, tot in zip(y, left):
+        for yi, tot in enumerate(left):  # bar i is drawn at y == i
             ax.text(tot + 0.15, yi, str(int(tot)), va="center", fontsize=9, gid="profile-total")
         ax.set_yticks(y, [TIER_LABELS.get(t, t) for t in table.index])
         ax.invert_yaxis()

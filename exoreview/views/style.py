@@ -7,10 +7,14 @@ deficiencies); sequential scales use viridis/cividis.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import matplotlib.pyplot as plt
+
+if TYPE_CHECKING:
+    # for the type checker only: matplotlib.typing is provisional (it may change without deprecation)
+    from matplotlib.typing import RcKeyType
 
 # Okabe & Ito (2008), "Color Universal Design"
 OKABE_ITO: tuple[str, ...] = (
@@ -52,7 +56,7 @@ TIER_MARKERS: dict[str, str] = {
     "narrative review": "x",
 }
 
-RC: dict[str, Any] = {
+RC: dict[RcKeyType, Any] = {
     "figure.dpi": 100,
     "savefig.dpi": 300,
     "font.family": "DejaVu Sans",

@@ -123,7 +123,8 @@ class Table:
         body_rows = []
         classes = rows[self.row_class].tolist() if self.row_class else [None] * len(rows)
         for i in range(len(rows)):
-            cls = f' class="{html.escape(classes[i])}"' if classes[i] else ""
+            row_class = classes[i]
+            cls = f' class="{html.escape(row_class)}"' if row_class else ""
             body_rows.append(f"<tr{cls}>" + "".join(col[i] for col in cells_by_col) + "</tr>")
         shown = len(rows)
         note = ""
