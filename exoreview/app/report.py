@@ -44,6 +44,7 @@ from ..core.yamlio import (
     os_error_line,
 )
 from ..errors import ExoreviewError, UsageError
+from ..screening.searches import read_searches
 from ..views import tables
 from ..views.export import figure_metadata, guard_target
 from ..views.figures import VIEWS, describe
@@ -397,6 +398,7 @@ def build(
     ev_root = Path(evidence) if evidence is not None else default_path()
     _check_paths(ev_root, out, notebooks)  # UsageError (exit 2) before any figure or notebook
     ev = load(ev_root)  # raises ValidationError with every problem before any work
+    searched = read_searches(ev_root).describe()  # the search log, checked the same way
     paths = notebook_paths(notebooks) if notebooks is not None else []
     run = executor or execute
     env = {"EXOREVIEW_EVIDENCE": str(ev_root.resolve()), "MPLBACKEND": INLINE_BACKEND}
@@ -458,7 +460,7 @@ def build(
 
         notes = [] if len(ev.studies) else ["The evidence folder holds no studies."]
         subtitle = (
-            f"Evidence: {display_path(ev_root)} · {ev.summary()} · generated "
+            f"Evidence: {display_path(ev_root)} · {ev.summary()} · search: {searched} · generated "
             f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')} · exoreview {__version__}"
         )
         doc = page(

@@ -8,8 +8,12 @@ import sys
 from pathlib import Path
 
 from ..core.yamlio import display_path
+from ..errors import ValidationError
 
-HELP = "the PRISMA 2020 flow counts from the screening log; --out draws the diagram (PNG, SVG, PDF)"
+HELP = (
+    "the PRISMA 2020 flow counts from the search and screening log, and where every study of the evidence base "
+    "came from; --out draws the diagram (PNG, SVG, PDF)"
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -19,10 +23,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # the stage's modules load when the command runs: the CLI builds every command's parser at start
+    from ..core.evidence import load
     from ..screening.log import read_log
     from ..screening.prisma import counts
+    from ..screening.searches import read_searches
 
-    c = counts(read_log(args.evidence))
+    log, searches = read_log(args.evidence), read_searches(args.evidence)
+    try:
+        evidence = load(args.evidence)
+    except ValidationError as err:  # a curator's drafts are still being filled: count the flow without them
+        evidence = None
+        print(
+            f"note: the evidence base does not validate ({len(err.problems)} problems; `exoreview validate` "
+            "lists them), so its studies are not placed in the diagram",
+            file=sys.stderr,
+        )
+    c = counts(log, evidence, searches)
     if args.out:
         # the stage's modules load when the command runs: the CLI builds every command's parser at start
         import matplotlib
@@ -41,4 +57,6 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(c.as_dict(), indent=2, ensure_ascii=False))
     else:
         print(c.describe())
+        for problem in c.check():  # the boxes must add up and records and study files point at each other
+            print(f"check: {problem}")
     return 0

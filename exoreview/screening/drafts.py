@@ -18,7 +18,7 @@ from typing import Any
 from ..core.paths import folder_problems
 from ..core.schema import KEY_RE
 from ..core.validate import read_vocabulary
-from ..core.values import missing, present
+from ..core.values import as_int, present
 from ..core.yamlio import atomic_write_text, display_path, dump_yaml
 from ..errors import EvidenceError, UsageError
 from .dedupe import evidence_index, normalize_title
@@ -40,9 +40,9 @@ def study_key(rec: Mapping[str, Any]) -> str:
 
     authors = [a for a in str(rec.get("authors") or "").split(";") if a.strip()]
     first = ascii_words(re.split(r"[,\s]", authors[0].strip())[0]) if authors else []
-    year = rec.get("year")
+    year = as_int(rec.get("year"))
     words = [w for w in ascii_words(str(rec.get("title") or "")) if w not in _STOP and len(w) > 2][:2]
-    parts = [first[0] if first else "unattributed", str(int(year)) if not missing(year) else "nd", *words]
+    parts = [first[0] if first else "unattributed", str(year) if year is not None else "nd", *words]
     return "-".join(parts)
 
 
@@ -121,6 +121,7 @@ def make_study(
         "pages": rec.get("pages"),
         "doi": rec.get("doi"),
         "pmid": rec.get("pmid"),
+        "screening_record": rid,
         **dict(DRAFT_PLACEHOLDERS),
         "notes": f"Drafted from screening record {rid} ({rec.get('database') or 'database not named'}, "
         f"{rec.get('file')}, record {rec.get('position')}); citation fields copied from the "

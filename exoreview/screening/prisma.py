@@ -11,15 +11,31 @@ match a study already in the evidence base are removed before screening next to 
 
 Records waiting for a decision (or with a conflict) are counted and shown, never dropped, so the
 boxes always add up. The diagram is drawn by :func:`exoreview.views.prisma.flow_diagram`.
+
+Given the evidence base, the counts also place every study in it (PRISMA 2020 for updated reviews
+with identification via other methods): the studies the search added (those whose
+``screening_record`` is a record included at full text), and the studies that were in the base
+before the search, split into those the search found again (records marked "already in the
+evidence base") and those it did not (identified via other methods: the project's literature
+dossier).
+
+    total studies = new studies included + studies in the base before the search
+    before        = found again by the search + identified via other methods
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
+from typing import Any
 
+from ..core.evidence import Evidence
 from .log import Log
-from .rules import PROCEEDS, REASONS
+from .rules import ID_RE, PROCEEDS, REASONS
+from .searches import SearchLog
+
+# where the studies that the search did not find came from (PRISMA: identification via other methods)
+OTHER_METHODS = "the project's verified literature dossier, evidence/dossier/"
 
 
 @dataclass(frozen=True)
@@ -39,12 +55,24 @@ class Counts:
     full_text_reasons: tuple[tuple[str, int], ...]
     full_text_pending: int
     included: int
+    # with the evidence base (None without it)
+    search_studies: int | None = None  # studies whose screening_record is a record included at full text
+    before_search: int | None = None  # studies in the base that no included record made
+    found_again: int | None = None  # ... of which the search found (records "already in the evidence base")
+    other_methods: int | None = None  # ... of which it did not: identified via other methods
+    total_studies: int | None = None
+    links: tuple[str, ...] = ()  # records and study files that do not point at each other
+    # with the search log (empty without it)
+    searched: str = ""  # the search log in one line: sessions, dates, queries
+    exported: tuple[tuple[str, int], ...] = ()  # records the logged queries exported, per source
 
     def as_dict(self) -> dict:
         d = asdict(self)
         d["databases"] = dict(self.databases)
         d["screen_reasons"] = dict(self.screen_reasons)
         d["full_text_reasons"] = dict(self.full_text_reasons)
+        d["links"] = list(self.links)
+        d["exported"] = dict(self.exported)
         return d
 
     def check(self) -> list[str]:
@@ -57,7 +85,29 @@ class Counts:
             ("assessed", self.assessed, self.full_text_excluded + self.included + self.full_text_pending),
             ("full-text exclusions", self.full_text_excluded, sum(n for _r, n in self.full_text_reasons)),
         )
-        return [f"{name}: {a} ≠ {b}" for name, a, b in rules if a != b]
+        out = [f"{name}: {a} ≠ {b}" for name, a, b in rules if a != b]
+        if self.total_studies is not None:
+            studies = (
+                (
+                    "new studies (records included = study files made from them)",
+                    self.included,
+                    self.search_studies,
+                ),
+                ("total studies", self.total_studies, (self.search_studies or 0) + (self.before_search or 0)),
+                (
+                    "before the search",
+                    self.before_search,
+                    (self.found_again or 0) + (self.other_methods or 0),
+                ),
+            )
+            out += [f"{name}: {a} ≠ {b}" for name, a, b in studies if a != b]
+            out += list(self.links)
+        if self.exported:
+            for db, n in self.databases:
+                logged = dict(self.exported).get(db, 0)
+                if logged != n:
+                    out.append(f"records from {db}: {n} imported, {logged} exported by the logged queries")
+        return out
 
     def describe(self) -> str:
         lines = [
@@ -79,6 +129,15 @@ class Counts:
             "Included",
             f"  new studies included: {self.included}",
         ]
+        if self.total_studies is not None:
+            lines += [
+                f"  studies in the evidence base before the search: {self.before_search}",
+                f"    found again by the search (already in the evidence base): {self.found_again}",
+                f"    identified via other methods ({OTHER_METHODS}): {self.other_methods}",
+                f"  total studies in the review: {self.total_studies}",
+            ]
+        if self.searched:
+            lines.insert(0, f"Search: {self.searched}")
         return "\n".join(lines)
 
 
@@ -93,8 +152,10 @@ def _reasons(values) -> tuple[tuple[str, int], ...]:
     )
 
 
-def counts(log: Log) -> Counts:
-    """PRISMA counts from the log's status table (see the identities in the module docstring)."""
+def counts(log: Log, evidence: Evidence | None = None, searches: SearchLog | None = None) -> Counts:
+    """PRISMA counts from the log's status table (see the identities in the module docstring); with
+    `evidence`, where every study of the base came from; with `searches`, the search log beside the
+    records it exported."""
     st = log.status()
     dbs = Counter(str(d) if isinstance(d, str) else "database not named" for d in st["database"])
     removed = st["removed"]
@@ -122,7 +183,40 @@ def counts(log: Log) -> Counts:
         ),
         full_text_pending=int(ft.isin(["pending", "conflict"]).sum()),
         included=int((ft == "include").sum()),
+        **(_studies(st, sought, evidence) if evidence is not None else {}),
+        **(_searched(searches) if searches is not None else {}),
     )
+
+
+def _searched(searches: SearchLog) -> dict[str, Any]:
+    """The search log's line for the diagram and the records each source exported."""
+    return {"searched": searches.describe(), "exported": tuple(searches.by_source().items())}
+
+
+def _studies(st, sought, evidence: Evidence) -> dict[str, Any]:
+    """Where every study of the evidence base came from, and the links that do not hold."""
+    included = {str(r) for r in sought.loc[sought["full_text"] == "include", "id"]}
+    made = {k: str(r["screening_record"]) for k, r in evidence.records.items() if r.get("screening_record")}
+    links = [
+        f"{k}: screening_record {rid} is not a record included at full text"
+        for k, rid in sorted(made.items())
+        if rid not in included or not ID_RE.match(rid)
+    ]
+    orphans = sorted(included - set(made.values()))
+    links += [
+        f"{rid}: included at full text, but no study file names it as its screening_record" for rid in orphans
+    ]
+    before = set(evidence.records) - set(made)
+    in_evidence = st.loc[st["removed"] == "in evidence", "removed_by"]
+    found = before & {str(k) for k in in_evidence if isinstance(k, str)}
+    return {
+        "search_studies": len(made),
+        "before_search": len(before),
+        "found_again": len(found),
+        "other_methods": len(before - found),
+        "total_studies": len(evidence.records),
+        "links": tuple(links),
+    }
 
 
 # -- drawing ---------------------------------------------------------------------------------

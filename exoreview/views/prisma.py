@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from ..screening.prisma import Counts
+from ..screening.prisma import OTHER_METHODS, Counts
 from .style import new_axes
 
 BOXES: tuple[tuple[str, int, int, str], ...] = (
@@ -37,6 +37,23 @@ BOXES: tuple[tuple[str, int, int, str], ...] = (
         "New studies included in review\n(n = {included})\nReports of new included studies\n(n = {included})",
     ),
 )
+# drawn when the counts place the evidence base's studies (counts(log, evidence))
+STUDY_BOXES: tuple[tuple[str, int, int, str], ...] = (
+    (
+        "before_search",
+        1,
+        4,
+        "Studies in the evidence base before the search\n(n = {before_search})\n"
+        "  found again by the search (n = {found_again})\n"
+        "  not found by it, identified via other methods:\n"
+        "    {other_methods_source} (n = {other_methods})",
+    ),
+    ("total_studies", 0, 5, "Total studies included in review\n(n = {total_studies})"),
+)
+STUDY_ARROWS: tuple[tuple[str, str], ...] = (
+    ("included", "total_studies"),
+    ("before_search", "total_studies"),
+)
 ARROWS: tuple[tuple[str, str], ...] = (
     ("identified", "removed"),
     ("identified", "screened"),
@@ -48,6 +65,19 @@ ARROWS: tuple[tuple[str, str], ...] = (
     ("assessed", "included"),
 )
 PHASES: tuple[tuple[str, int, int], ...] = (("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, 4))
+
+
+def boxes(c: Counts) -> tuple[tuple[str, int, int, str], ...]:
+    """The boxes to draw: the flow of the search, and the evidence base's studies when counted."""
+    return BOXES + (STUDY_BOXES if c.total_studies is not None else ())
+
+
+def arrows(c: Counts) -> tuple[tuple[str, str], ...]:
+    return ARROWS + (STUDY_ARROWS if c.total_studies is not None else ())
+
+
+def phases(c: Counts) -> tuple[tuple[str, int, int], ...]:
+    return PHASES[:-1] + (("Included", 4, 5 if c.total_studies is not None else 4),)
 
 
 def box_texts(c: Counts) -> dict[str, str]:
@@ -69,7 +99,8 @@ def box_texts(c: Counts) -> dict[str, str]:
     fields["full_text_pending_line"] = (
         f"\nawaiting a decision (n = {c.full_text_pending})" if c.full_text_pending else ""
     )
-    return {box: template.format(**fields) for box, _col, _row, template in BOXES}
+    fields["other_methods_source"] = "\n    ".join(textwrap.wrap(OTHER_METHODS, width=44))
+    return {box: template.format(**fields) for box, _col, _row, template in boxes(c)}
 
 
 def flow_diagram(c: Counts, *, ax=None, title: str | None = "PRISMA 2020 flow diagram"):
@@ -77,8 +108,8 @@ def flow_diagram(c: Counts, *, ax=None, title: str | None = "PRISMA 2020 flow di
 
     texts = box_texts(c)
     lines = {box: t.count("\n") + 1 for box, t in texts.items()}
-    row_lines = {}
-    for box, _col, row, _t in BOXES:
+    row_lines: dict[int, int] = {}
+    for box, _col, row, _t in boxes(c):
         row_lines[row] = max(row_lines.get(row, 1), lines[box])
     line_h = 0.24  # data units (about inches) per 10-pt text line
     heights = {row: n * line_h + 0.4 for row, n in row_lines.items()}
@@ -93,7 +124,7 @@ def flow_diagram(c: Counts, *, ax=None, title: str | None = "PRISMA 2020 flow di
     width = (4.6, 5.6)
     xs = (0.9, 6.2)
     geo = {}
-    for box, col, row, _t in BOXES:
+    for box, col, row, _t in boxes(c):
         h = heights[row]
         x0, y0 = xs[col], tops[row] - h
         geo[box] = (x0, y0, width[col], h)
@@ -120,11 +151,13 @@ def flow_diagram(c: Counts, *, ax=None, title: str | None = "PRISMA 2020 flow di
             color="#111111",
         )
         t.set_gid(f"prisma-{box}")
-    for a, b in ARROWS:
+    for a, b in arrows(c):
         ax0, ay0, aw, ah = geo[a]
         bx0, by0, bw, bh = geo[b]
         if abs(ax0 - bx0) < 1e-9:  # same column: down
             start, end = (ax0 + aw / 2, ay0), (bx0 + bw / 2, by0 + bh)
+        elif by0 + bh < ay0:  # a side box above: down and across to the box below
+            start, end = (ax0 + aw / 2, ay0), (bx0 + bw * 0.8, by0 + bh)
         else:  # to the side box
             start, end = (ax0 + aw, ay0 + ah / 2), (bx0, by0 + bh / 2)
         ax.add_patch(
@@ -139,7 +172,7 @@ def flow_diagram(c: Counts, *, ax=None, title: str | None = "PRISMA 2020 flow di
                 shrinkB=0,
             )
         )
-    for name, first, last in PHASES:
+    for name, first, last in phases(c):
         top = tops[first]
         bottom = tops[last] - heights[last]
         ax.add_patch(
@@ -170,5 +203,5 @@ def flow_diagram(c: Counts, *, ax=None, title: str | None = "PRISMA 2020 flow di
     ax.set_axis_off()
     ax.set_aspect("equal", adjustable="box")
     if title:
-        ax.set_title(title, loc="left", fontsize=13)
+        ax.set_title(title + (f"\n{c.searched}" if c.searched else ""), loc="left", fontsize=13)
     return ax

@@ -47,6 +47,10 @@ def test_screening_notebook_shows_import_conflicts_kappa_and_prisma(run_notebook
     assert "title-abstract: AB vs CD, 5 records, agreement 40%" in text
     assert re.search(r"records screened: 5\n", text) and "new studies included: 1" in text
     assert "awaiting a title/abstract decision: 3" in text  # the three conflicts
+    # every study of the evidence placed; R0001's study file is not written yet, and the check says so
+    assert "identified via other methods" in text and "total studies in the review" in text
+    assert "Search: no search logged" in text  # the exhibit has no search log
+    assert "check: R0001: included at full text, but no study file names it as its screening_record" in text
     assert len(mime_outputs(nb, "image/png")) == 1
     # conflicts table lists both reviewers' votes for the three records
     conflict_html = next(h for h in mime_outputs(nb, "text/html") if "reviewer" in "".join(h))

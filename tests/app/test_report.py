@@ -188,6 +188,7 @@ def test_cli_report_without_notebooks(tmp_path, exhibit_dir, capsys):
     assert "wrote" in capsys.readouterr().out
     page = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert "No notebooks found" in page
+    assert "search: no search logged" in page  # the exhibit has no search log
     assert len(list((tmp_path / "r" / "figures").glob("*.pdf"))) == len(report.REPORT_FIGURES)
 
 
@@ -248,3 +249,4 @@ def test_report_on_the_shipped_evidence_and_review_notebooks(tmp_path, shipped, 
     assert "import exoreview" not in page and "Dashboard(ev)" not in page
     for heading in ("Review dashboard", "Timeline and history", "Mode of action"):
         assert f">{heading}</a>" in page
+    assert re.search(r"search: \d+ search sessions \(2026-12-05\), \d+ queries", page)

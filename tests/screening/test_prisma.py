@@ -3,12 +3,14 @@ and the curator's whole path: import overlapping MEDLINE + RIS, screen, write st
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
 import matplotlib
 import pytest
+import yaml
 from conftest import EVIDENCE, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -191,3 +193,96 @@ def test_boxes_always_add_up_whatever_the_log(imported, rows):
     c = counts(read_log(imported))
     assert c.check() == []
     assert c.identified == 12 and c.included <= c.assessed <= c.sought <= c.screened
+
+
+# --- the evidence base's studies and the search log ----------------------------------------------------
+SESSION = """searcher: AB
+date: 2026-12-05
+interface: the databases' own web search
+queries:
+- id: S1-Q01
+  date: 2026-12-05
+  string: exosomes hair
+  hits: 5
+  exports:
+  - {source: PubMed, file: pubmed-search.nbib, records: 5}
+- id: S1-Q02
+  date: 2026-12-06
+  string: extracellular vesicles alopecia
+  hits: 7
+  exports:
+  - {source: Embase, file: embase-search.ris, records: 7}
+"""
+
+
+def _searched(ev: Path, session: str = SESSION) -> None:
+    folder = ev / "screening" / "searches"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("pubmed-search.nbib", "embase-search.ris"):
+        shutil.copy(DATA / name, ev / "screening" / name)
+    (folder / "2026-12-05-ab.yaml").write_text(session, encoding="utf-8")
+
+
+def test_every_study_is_placed_and_the_search_is_stated(capsys, ev):
+    _searched(ev)
+    main(
+        [
+            "import",
+            str(ev / "screening" / "pubmed-search.nbib"),
+            str(ev / "screening" / "embase-search.ris"),
+            "--evidence",
+            str(ev),
+        ]
+    )
+    decide(ev, ["R0001", "R0004"], stage="ta", decision="include", reviewer="AB")
+    decide(ev, ["R0001", "R0004"], stage="ft", decision="include", reviewer="AB")
+    st = read_log(ev).status()
+    rest = [r for r in st.loc[st["removed"].isna(), "id"] if r not in ("R0001", "R0004")]
+    decide(ev, rest, stage="ta", decision="exclude", reason="no-data", reviewer="AB")
+    # one included record has its study file; another study in the base was never found by the search
+    study = yaml.safe_load((EVIDENCE / "studies" / "rajendran-2017-msc-evs.yaml").read_text(encoding="utf-8"))
+    study["screening_record"] = "R0001"
+    (ev / "studies" / "rajendran-2017-msc-evs.yaml").write_text(
+        yaml.safe_dump(study, sort_keys=False), encoding="utf-8"
+    )
+    shutil.copy(EVIDENCE / "studies" / "wan-2025-exosome-microneedling-aga.yaml", ev / "studies")
+    capsys.readouterr()
+    assert main(["prisma", "--evidence", str(ev), "--format", "json"]) == 0
+    c = json.loads(capsys.readouterr().out)
+    assert (c["included"], c["search_studies"], c["total_studies"]) == (2, 1, 4)
+    assert (c["before_search"], c["found_again"], c["other_methods"]) == (3, 2, 1)  # KEEP found, wan-2025 not
+    assert c["links"] == ["R0004: included at full text, but no study file names it as its screening_record"]
+    assert (
+        c["searched"]
+        == "1 search session (2026-12-05 to 2026-12-06), 2 queries, 12 records exported from 2 sources"
+    )
+    assert main(["prisma", "--evidence", str(ev)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Search: 1 search session") and "total studies in the review: 4" in out
+    assert "check: new studies (records included = study files made from them): 2 ≠ 1" in out
+    assert "check: R0004: included at full text" in out
+
+
+def test_a_bad_search_log_names_file_line_and_field(capsys, ev):
+    bad = SESSION.replace("  hits: 7\n", "").replace("file: pubmed-search.nbib", "file: gone.ris")
+    _searched(ev, bad + "- id: S1-Q01\n  date: 2026-12-05\n  string: again\n  hits: 1\n")
+    before = snapshot(ev)
+    assert main(["prisma", "--evidence", str(ev)]) == 1
+    err = capsys.readouterr().err
+    path = "screening/searches/2026-12-05-ab.yaml"
+    assert f"{path}:10: queries[0].exports[0].file: 'gone.ris' is not a file" in err
+    assert f"{path}:11: queries[1].hits: required" in err
+    assert f"{path}:16: queries[2].id: S1-Q01 is already a query of 2026-12-05-ab.yaml" in err
+    assert snapshot(ev) == before
+
+
+def test_drafts_still_being_filled_leave_the_flow_counted(capsys, ev):
+    main(["import", str(DATA / "pubmed-search.nbib"), "--evidence", str(ev)])
+    decide(ev, ["R0001"], stage="ta", decision="include", reviewer="AB")
+    decide(ev, ["R0001"], stage="ft", decision="include", reviewer="AB")
+    make_study(ev, "R0001")  # a draft: fails validate until a curator fills it
+    capsys.readouterr()
+    assert main(["prisma", "--evidence", str(ev)]) == 0
+    captured = capsys.readouterr()
+    assert "new studies included: 1" in captured.out and "total studies" not in captured.out
+    assert "the evidence base does not validate" in captured.err

@@ -223,6 +223,7 @@ def test_make_study_writes_a_draft_that_fails_validation_on_purpose(ev):
         "Bak SS",
     ]
     assert data["verified_at"] == [] and data["cell_source"] == [] and data["confidence"] is None
+    assert data["screening_record"] == "R0001"  # the link the PRISMA diagram counts by
     fields = {p.field for p in validate(ev).problems if p.path.endswith(path.name)}
     assert fields == {
         "verified_at",
