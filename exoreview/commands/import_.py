@@ -1,4 +1,4 @@
-"""exoreview import FILE... [--from auto|medline|ris|bibtex|csv] [--dry-run] [--format text|json]"""
+"""exoreview import FILE... [--from auto|medline|ris|bibtex|csv|wos|endnote] [--dry-run] [--format text|json]"""
 
 from __future__ import annotations
 
@@ -14,19 +14,34 @@ from ..core.yamlio import display_path, os_error_line
 from ..errors import EvidenceError, UsageError
 
 HELP = (
-    "import search exports (PubMed MEDLINE, RIS, BibTeX, CSV) into the screening log, "
-    "de-duplicated against each other, earlier imports and the evidence"
+    "import search exports (PubMed MEDLINE, RIS, BibTeX, CSV/TSV, Web of Science and EndNote tagged) "
+    "into the screening log, de-duplicated against each other, earlier imports and the evidence"
 )
+# --from values and what each reads (the readers' formats; kept equal by tests/screening/test_readers_cases.py)
+FROM_HELP = {
+    "medline": "PubMed/ERIC MEDLINE (.nbib, .txt)",
+    "ris": "RIS (.ris: Embase, Scopus, Web of Science, Ovid, ProQuest, EBSCO, Zotero, EndNote, Mendeley)",
+    "bibtex": "BibTeX (.bib)",
+    "csv": "CSV or TSV (.csv, .tsv, .tab: PubMed, Zotero, Web of Science, Scopus, Springer Link, any with a title column)",
+    "wos": "Web of Science tagged (.txt, .ciw)",
+    "endnote": "EndNote tagged (.enw, .txt)",
+}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="+", metavar="FILE", help="search exports (.nbib/.txt, .ris, .bib, .csv)")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="search exports (.nbib/.txt, .ris, .bib, .csv/.tsv, .ciw, .enw)",
+    )
     p.add_argument(
         "--from",
         dest="fmt",
-        choices=["auto", "medline", "ris", "bibtex", "csv"],
+        choices=["auto", *FROM_HELP],
         default="auto",
-        help="format of the files (default: told from each file's content and suffix)",
+        help="format of the files (default auto: told from each file's first line, else its suffix): "
+        + "; ".join(f"{k}: {v}" for k, v in FROM_HELP.items()),
     )
     p.add_argument(
         "--database",
@@ -41,6 +56,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     # the stage's modules load when the command runs: the CLI builds every command's parser at start
     from ..screening.importer import import_records
+    from ..screening.readers import WARNINGS  # the same: loaded when the command runs
 
     if bad := [line for f in args.files if (line := _path_problem(f))]:
         raise UsageError("\n".join([*bad, "nothing was imported"]))  # exit 2, one line a path
@@ -52,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         args.files, evidence=args.evidence, fmt=args.fmt, database=args.database, progress=True
     )
     for problem in batch.problems:
-        print(problem, file=sys.stderr)
+        print(f"{problem} (warning)" if problem.code in WARNINGS else problem, file=sys.stderr)
     path = None if args.dry_run else batch.save()
     if args.format == "json":
         out = batch.as_json()
@@ -60,8 +76,12 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         print(_text(batch, path, args.dry_run))
-    if batch.problems:
-        n = len(batch.problems)
+    errors = [p for p in batch.problems if p.code not in WARNINGS]
+    if warned := len(batch.problems) - len(errors):
+        # a warning keeps its record (or file): exit 0 when nothing else is wrong
+        print(f"{warned} warning{'s' if warned != 1 else ''}: records kept; check them.", file=sys.stderr)
+    if errors:
+        n = len(errors)
         kept = "the other records were imported" if path else "nothing was written"
         print(f"{n} problem{'s' if n != 1 else ''}; {kept}.", file=sys.stderr)
         return 1
@@ -78,7 +98,8 @@ def _path_problem(file: str) -> str | None:
         return os_error_line(err)
     if stat.S_ISDIR(mode):
         return (
-            f"{display_path(path)}: is a folder; give the export files in it (.nbib, .txt, .ris, .bib, .csv)"
+            f"{display_path(path)}: is a folder; give the export files in it "
+            "(.nbib, .txt, .ris, .bib, .csv, .tsv, .ciw, .enw)"
         )
     if not os.access(path, os.R_OK):
         return f"{display_path(path)}: permission denied; check its permissions (ls -l)"

@@ -1,4 +1,4 @@
-"""exoreview screen list|decide|duplicate|conflicts|kappa|make-study|reasons"""
+"""exoreview screen list|decide|duplicate|conflicts|kappa|make-study|renumber|reasons"""
 
 from __future__ import annotations
 
@@ -73,6 +73,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a.add_argument("record", metavar="RECORD")
     a.add_argument("--key", help="the study key (default: firstauthor-year-two-title-words)")
 
+    a = action(
+        "renumber",
+        "give the records from one id on new ids (and every decision and duplicate that names them): "
+        "how one branch's imports make room for another's before a git merge",
+    )
+    a.add_argument("--from", dest="first", required=True, metavar="ID", help="the first id to move (R0013)")
+    a.add_argument("--to", required=True, metavar="ID", help="its new id; the others follow in order")
+
     action("reasons", "the controlled list of exclusion reasons")
 
 
@@ -84,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
         "conflicts": _conflicts,
         "kappa": _kappa,
         "make-study": _make_study,
+        "renumber": _renumber,
         "reasons": _reasons,
     }[args.action](args)
 
@@ -237,6 +246,15 @@ def _make_study(args) -> int:
         f"wrote {display_path(path)}: a draft; fill verified_at, confidence, publication_status and "
         "the coded terms from the article, then run `exoreview validate`"
     )
+    return 0
+
+
+def _renumber(args) -> int:
+    # the stage's modules load when the command runs: the CLI builds every command's parser at start
+    from ..screening.decisions import renumber
+
+    for path in renumber(args.evidence, args.first, args.to):
+        print(f"rewrote {display_path(path)}")
     return 0
 
 

@@ -1,7 +1,8 @@
 """Reading and writing YAML safely, with the line of every value kept for error messages.
 
 Only safe loading (libyaml's CSafeLoader when present); no tags that build Python objects.
-Writing is atomic: a temporary file in the same folder, then a rename.
+Writing is atomic: a temporary file in the same folder, then a rename (or, for a new file, a hard
+link, which never replaces a file another process wrote meanwhile).
 """
 
 from __future__ import annotations
@@ -259,7 +260,22 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, overwrite: bool 
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            # a hard link never replaces a file: of two writers of the same new file, the second
+            # gets FileExistsError instead of silently replacing the first one's file
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise FileExistsError(f"{display_path(path)} exists; not overwritten") from None
+            except OSError as err:
+                if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                    raise
+                os.replace(tmp, path)  # a file system without hard links: the check above only
+            else:
+                os.unlink(tmp)
+        _sync_folder(path.parent)
     except BaseException as err:
         try:
             os.unlink(tmp)
@@ -269,6 +285,20 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, overwrite: bool 
             raise _about(err, path) from None
         raise
     return path
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename or link durable (the folder's entry reaches the disk); best effort."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _about(err: OSError, where: str | os.PathLike) -> OSError:

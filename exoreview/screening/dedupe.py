@@ -7,10 +7,11 @@ code        when                                                                
 ==========  =====================================================================  ===========
 doi         same DOI (case-insensitive), PMIDs not in conflict                     duplicate
 pmid        same PMID, DOIs not in conflict                                        duplicate
-title       same normalised title, same year (or one year missing), title ≥ 30 ch.  duplicate
+title       same normalised title, same year (both known), title ≥ 30 characters  duplicate
 similar     title similarity ≥ 95, same year, title ≥ 30 characters, no conflict   duplicate
 check       same DOI or PMID but the other identifier differs; or title             person checks
-            similarity ≥ 85 with year ±1 or missing, or a conflict, or a short title
+            similarity ≥ 85 (100: the same title) with year ±1 or a year missing, or
+            a conflict, or a short title
 ==========  =====================================================================  ===========
 
 "Conflict" means both records carry a DOI (or both a PMID) and they differ: two reports with
@@ -242,7 +243,9 @@ def _title_verdict(it: _Item, other: _Item, score: float) -> tuple[str, str]:
     same_year = it.year is not None and it.year == other.year
     long_enough = min(len(it.title), len(other.title)) >= MIN_TITLE_LENGTH
     if not conflict and long_enough:
-        if score == 100 and (same_year or it.year is None or other.year is None):
+        # a year missing: the same title may be another report (an erratum, a conference
+        # abstract, a reply): a person confirms it (docs/screening.md, the dedupe table)
+        if score == 100 and same_year:
             return "title", _TEXT["title"]
         if score >= AUTO_SIMILARITY and same_year:
             return "similar", _TEXT["similar"].format(score=pct)

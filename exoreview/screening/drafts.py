@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..core.locking import under_screening_lock
 from ..core.paths import folder_problems
 from ..core.schema import KEY_RE
 from ..core.validate import read_vocabulary
@@ -61,6 +62,7 @@ DRAFT_PLACEHOLDERS: tuple[tuple[str, Any], ...] = (
 )
 
 
+@under_screening_lock  # one writer at a time: two drafts of one record cannot both pass the checks
 def make_study(
     evidence: str | os.PathLike, rid: str, *, key: str | None = None, today: dt.date | None = None
 ) -> Path:

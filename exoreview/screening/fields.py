@@ -14,7 +14,8 @@ from ..errors import Problem
 FIELDS = ("title", "authors", "journal", "year", "volume", "pages", "doi", "pmid", "abstract", "database")
 
 _DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# a year alone, or the year of a date written as digits (20170812, 201708): 'Start date: 20170812'
+_YEAR = re.compile(r"(?<!\w)(1[89]\d\d|20\d\d)(?:(?:0[1-9]|1[0-2])(?:[0-3]\d)?)?(?![\d])")
 _PMID = re.compile(r"^[1-9]\d{0,8}$")
 PMID_IN_TEXT = re.compile(r"\bPMID:?\s*([1-9]\d{0,8})\b", re.I)
 
@@ -31,7 +32,9 @@ def doi_of(value: Any) -> str | None:
 
 
 def year_of(value: Any) -> int | None:
-    """The first year from 1800 to 2099 in the text ('2020', '2020///', 'Mar 2020')."""
+    """The first year from 1800 to 2099 in the text ('2020', '2020///', 'Mar 2020', '20170812')."""
+    if isinstance(value, int):
+        return value if 1800 <= value <= 2099 else None
     m = _YEAR.search(str(value or ""))
     return int(m.group(1)) if m else None
 
@@ -62,10 +65,33 @@ def pubmed_title(title: str | None) -> str | None:
     return title
 
 
+# Problem codes that keep the record (or the file): the record is read and the problem says what
+# was changed or guessed; the other codes skip a record or a file.
+WARNINGS = frozenset(
+    {"year-unreadable", "text-changed", "repeated-field", "repeated-key", "encoding-guessed", "no-entries"}
+)
+
+
 def record(**fields: Any) -> dict[str, Any]:
-    """A record of every field of FIELDS (missing ones None), text folded, authors a list."""
+    """A record of every field of FIELDS (missing ones None), text folded, authors a list.
+
+    `year` may be given as the text of the export: a year that cannot be read from it is a
+    warning kept on the record (``rec['warnings']``, as (code, message) pairs), never dropped
+    without a word."""
     out = dict.fromkeys(FIELDS)
     out.update(fields)
+    warnings: list[tuple[str, str]] = list(out.get("warnings") or [])
+    out["warnings"] = warnings
+    raw_year = out["year"]
+    out["year"] = year_of(raw_year)
+    if out["year"] is None and raw_year is not None and str(raw_year).strip():
+        warnings.append(
+            (
+                "year-unreadable",
+                f"year {clean(str(raw_year))!r} is not a year; read without a year "
+                "(fix it in the export or the records file if the record is screened)",
+            )
+        )
     for f in ("title", "journal", "volume", "pages", "abstract", "database"):
         out[f] = clean(out[f])
     out["authors"] = [a for a in map(clean, out["authors"] or []) if a]
@@ -80,8 +106,8 @@ def check(
     encoding)."""
     if suspect and any(
         "\ufffd" in (v if isinstance(v, str) else " ".join(v))
-        for v in rec.values()
-        if isinstance(v, (str, list))
+        for k, v in rec.items()
+        if isinstance(v, (str, list)) and k != "warnings"
     ):
         problems.append(
             Problem(
@@ -104,6 +130,10 @@ def check(
             )
         )
         return None
+    for code, message in rec.pop("warnings", None) or ():
+        problems.append(
+            Problem(path, line, record_name(rec, position), message + "; the record is kept", code)
+        )
     rec["position"], rec["line"] = position, line
     return rec
 

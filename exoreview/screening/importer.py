@@ -4,11 +4,12 @@
     >>> batch = import_records(["pubmed.nbib", "embase.ris"], evidence="evidence")
     >>> batch.summary()          # read, parsed, duplicates, already in evidence, new
     >>> batch.duplicates()       # which record duplicates which, and why
-    >>> batch.save()             # evidence/screening/records/<date>-<NN>.csv (a new file)
+    >>> batch.save()             # evidence/screening/records/<date>-<NN>-<code>.csv (a new file)
 
 Reading (:mod:`.records`) → de-duplication against each other, earlier imports and the evidence
 base (:mod:`.dedupe`) → suggested tags (:mod:`.tags`) on display. Nothing is written until
-:meth:`ImportBatch.save`.
+:meth:`ImportBatch.save`, which numbers and de-duplicates again, under the screening lock, when
+another import wrote meanwhile.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.locking import screening_lock
 from ..core.paths import VOCABULARY, default_path
 from ..core.validate import read_vocabulary
 from ..core.values import neutralized, present
@@ -30,7 +32,8 @@ from ..core.yamlio import display_path
 from ..errors import Problem, UsageError
 from .decisions import write_batch
 from .dedupe import dedupe, evidence_index
-from .log import read_log
+from .fields import WARNINGS
+from .log import Log, read_log
 from .records import FileReport, read_files, records_table
 from .tags import FACETS, as_json, suggest
 
@@ -44,6 +47,11 @@ class ImportBatch:
     problems: tuple[Problem, ...]
     evidence: str
     vocabulary: Any = field(default=None, repr=False)
+    # what numbering and de-duplication were based on: the records read, the day, and the ids
+    # of the log at the time; save() does both again when another import wrote meanwhile
+    parsed: tuple[dict[str, Any], ...] = field(default=(), repr=False)
+    day: str = field(default="", repr=False)
+    seen: tuple[str, ...] = field(default=(), repr=False)
 
     # counts -----------------------------------------------------------------------------------
     def summary(self) -> dict[str, int]:
@@ -57,7 +65,8 @@ class ImportBatch:
             "in_evidence": int(ine.sum()),
             "new": int((~dup & ~ine).sum()),
             "to_check": int(r["check_with"].notna().sum()),
-            "problems": len(self.problems),
+            "problems": sum(p.code not in WARNINGS for p in self.problems),
+            "warnings": sum(p.code in WARNINGS for p in self.problems),
         }
 
     def describe(self) -> str:
@@ -67,6 +76,7 @@ class ImportBatch:
             f"{s['in_evidence']} already in the evidence · {s['new']} new"
             + (f" · {s['to_check']} to check" if s["to_check"] else "")
             + (f" · {s['problems']} problem{'s' if s['problems'] != 1 else ''}" if s["problems"] else "")
+            + (f" · {s['warnings']} warning{'s' if s['warnings'] != 1 else ''}" if s["warnings"] else "")
         )
 
     def duplicates(self) -> pd.DataFrame:
@@ -146,10 +156,28 @@ class ImportBatch:
         }
 
     def save(self, *, date: dt.date | None = None) -> Path | None:
-        """Write the records as a new ``screening/records/<date>-<NN>.csv``; None if there are none."""
+        """Write the records as a new ``screening/records/<date>-<NN>-<code>.csv``; None if there
+        are none.
+
+        Holds the screening lock from reading the log to writing the file. When another import
+        wrote meanwhile, the records are numbered and de-duplicated again against the log as it
+        is now (this batch's table is updated in place), so concurrent imports never give one id
+        twice and each one's duplicates of the others are flagged."""
         if self.records.empty:
             return None
-        return write_batch(self.evidence, self.records, date=date)
+        with screening_lock(self.evidence):
+            log = read_log(self.evidence)
+            if _ids(log.records) != self.seen:
+                self._redo(log)
+            return write_batch(self.evidence, self.records, date=date)
+
+    def _redo(self, log: Log) -> None:
+        fresh = _number_and_dedupe(list(self.parsed), log, Path(self.evidence), self.day, progress=False)
+        if len(fresh) != len(self.records):  # pragma: no cover - the same records read
+            raise RuntimeError("records changed between reading and saving an import")
+        for col in self.records.columns:
+            self.records[col] = fresh[col].array  # positional: the same records, in order
+        object.__setattr__(self, "seen", _ids(log.records))
 
     def _repr_html_(self) -> str:
         parts = [f"<p><b>Import</b>: {html.escape(self.describe())}</p>"]
@@ -193,7 +221,26 @@ def import_records(
     recs, reports, problems = read_files(paths, fmt=fmt, database=database, progress=progress)
     log = read_log(root)
     day = (today or dt.date.today()).isoformat()
+    df = _number_and_dedupe(recs, log, root, day, progress=progress)
+    return ImportBatch(
+        df,
+        tuple(reports),
+        tuple(problems),
+        str(root),
+        read_vocabulary(root),
+        parsed=tuple(recs),
+        day=day,
+        seen=_ids(log.records),
+    )
+
+
+def _number_and_dedupe(
+    recs: list[dict[str, Any]], log: Log, root: Path, day: str, *, progress: bool
+) -> pd.DataFrame:
     df = records_table(recs, log.next_id(), day)
     studies = pd.DataFrame(evidence_index(root), columns=["key", "title", "year", "doi", "pmid"])
-    df = dedupe(df, earlier=log.records, studies=studies, progress=progress)
-    return ImportBatch(df, tuple(reports), tuple(problems), str(root), read_vocabulary(root))
+    return dedupe(df, earlier=log.records, studies=studies, progress=progress)
+
+
+def _ids(records: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(str(i) for i in records["id"])

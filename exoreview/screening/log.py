@@ -2,11 +2,12 @@
 
 Layout of ``evidence/screening/`` (plain CSV under git; see its README.md):
 
-* ``records/<YYYY-MM-DD>-<NN>.csv`` — one file per import, never rewritten: one row per record
-  read (duplicates too), columns :data:`RECORD_COLUMNS`. Record ids (``R0001``…) run on across
-  imports.
-* ``decisions.csv`` — the decisions, one row each, appended (the file is rewritten atomically
-  with the new row at its end): columns :data:`DECISION_COLUMNS`.
+* ``records/<YYYY-MM-DD>-<NN>-<code>.csv`` (``<YYYY-MM-DD>-<NN>.csv`` before 2026-12-06) — one
+  file per import, never rewritten: one row per record read (duplicates too), columns
+  :data:`RECORD_COLUMNS`. Record ids (``R0001``…) run on across imports; two files giving one
+  id (two branches that both imported, merged) are reported once, with the fix.
+* ``decisions.csv`` — the decisions, one row each, appended as whole lines under the screening
+  lock: columns :data:`DECISION_COLUMNS`. A last line cut short is reported (:mod:`.logfiles`).
 
 The rules are the tables below: stages and the decisions each allows, the controlled list of
 exclusion reasons, and how the decisions of one record at one stage become its status
@@ -15,10 +16,8 @@ exclusion reasons, and how the decisions of one record at one stage become its s
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
-import io
 import os
 import warnings
 from collections.abc import Mapping
@@ -29,10 +28,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.locking import screening_lock
 from ..core.paths import default_path, screening_folder
 from ..core.values import missing, present
-from ..core.yamlio import describe_os_error, display_path, list_folder
+from ..core.yamlio import display_path, list_folder
 from ..errors import EvidenceError, Problem, UsageError
+from .logfiles import exists, read_rows
 from .rules import (
     BATCH_RE,
     DATE_RE,
@@ -49,6 +50,7 @@ from .rules import (
     Final,
     final_decision,
     latest_votes,
+    record_id,
     stage_name,
 )
 
@@ -254,15 +256,16 @@ def _has(v: Any) -> bool:
 
 
 # -- reading ---------------------------------------------------------------------------------
-def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) -> Log:
+def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True, _locked: bool = False) -> Log:
     """Read ``<evidence>/screening/``; with `strict`, any problem raises one EvidenceError."""
     root = screening_folder(evidence if evidence is not None else default_path())
     problems: list[Problem] = []
     frames: list[dict] = []
     seen: dict[str, str] = {}
+    clashes: dict[tuple[str, str], list[tuple[int, str]]] = {}
     files = _record_files(root, problems)  # None: screening/ itself is a file or unreadable
     for path in files or []:
-        rows = _read_csv(path, RECORD_COLUMNS, problems)
+        rows = read_rows(path, RECORD_COLUMNS, problems)
         shown = display_path(path)
         if not BATCH_RE.match(path.stem):
             problems.append(
@@ -270,14 +273,16 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) 
                     shown,
                     None,
                     "",
-                    "a records file is named <YYYY-MM-DD>-<NN>.csv (written by `exoreview import`)",
+                    "a records file is named <YYYY-MM-DD>-<NN>-<code>.csv (written by `exoreview "
+                    "import`; <YYYY-MM-DD>-<NN>.csv before 2026-12-06): rename it",
                     "bad-name",
                 )
             )
         for line, row in rows:
-            _check_record_row(row, shown, line, seen, problems)
+            _check_record_row(row, shown, line, seen, clashes, problems)
             row["batch"] = path.stem
         frames.extend(row for _line, row in rows)
+    problems.extend(_clash_problems(clashes, seen))
     records = pd.DataFrame(frames, columns=[*RECORD_COLUMNS, "batch"])
     for col, dtype in RECORD_DTYPES.items():
         if dtype == "Int64":
@@ -298,7 +303,7 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) 
             )
     dpath = root / "decisions.csv"
     drows = (
-        _read_csv(dpath, DECISION_COLUMNS, problems) if files is not None and _exists(dpath, problems) else []
+        read_rows(dpath, DECISION_COLUMNS, problems) if files is not None and exists(dpath, problems) else []
     )
     shown = display_path(dpath)
     for line, row in drows:
@@ -309,26 +314,13 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True) 
         decisions[col] = decisions[col].fillna("").astype(str)
     decisions["line"] = decisions["line"].astype("Int64")
     log = Log(display_path(root), records, decisions, tuple(problems))
+    if any(p.code == "truncated-line" for p in problems) and not _locked:
+        # a line cut short may be a write still under way: read again once no one writes
+        with screening_lock(evidence if evidence is not None else default_path()):
+            return read_log(evidence, strict=strict, _locked=True)
     if strict and problems:
         raise EvidenceError(problems)
     return log
-
-
-def _unreadable(path: Path, err: OSError) -> Problem:
-    what, fix = describe_os_error(err)
-    return Problem(display_path(path), None, "", f"cannot read the file: {what}; {fix}", "unreadable")
-
-
-def _exists(path: Path, problems: list[Problem]) -> bool:
-    """Whether `path` exists; a path that cannot even be looked at is a problem, not 'missing'."""
-    try:
-        path.stat()
-    except FileNotFoundError:
-        return False
-    except OSError as err:
-        problems.append(_unreadable(path, err))
-        return False
-    return True
 
 
 def _record_files(root: Path, problems: list[Problem]) -> list[Path] | None:
@@ -345,92 +337,47 @@ def _record_files(root: Path, problems: list[Problem]) -> list[Path] | None:
     return sorted(folder_ / n for n in names if n.endswith(".csv"))
 
 
-def _read_csv(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> list[tuple[int, dict]]:
-    shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        problems.append(_unreadable(path, err))
-        return []
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        problems.append(
-            Problem(
-                shown, raw[: err.start].count(b"\n") + 1, "", "not UTF-8; save the file as UTF-8", "not-utf8"
-            )
-        )
-        return []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        problems.append(
-            Problem(
-                shown, 1, "", f"empty; the first line names the columns: {','.join(columns)}", "empty-file"
-            )
-        )
-        return []
-    except csv.Error as err:
-        problems.append(Problem(shown, 1, "", f"CSV error: {err}", "csv-syntax"))
-        return []
-    missing = [c for c in columns if c not in header]
-    unknown = [c for c in header if c not in columns]
-    if missing or unknown:
-        what = "; ".join(
-            filter(
-                None,
-                [
-                    f"missing column(s) {', '.join(missing)}" if missing else "",
-                    f"unknown column(s) {', '.join(unknown)}" if unknown else "",
-                ],
-            )
-        )
-        problems.append(Problem(shown, 1, "", f"{what}; the columns are {','.join(columns)}", "bad-columns"))
-        return []
+def _clash_problems(
+    clashes: dict[tuple[str, str], list[tuple[int, str]]], seen: dict[str, str]
+) -> list[Problem]:
+    """One problem a pair of records files that give the same ids, with the command that fixes it."""
+    nums = [int(m.group(1)) for m in map(ID_RE.match, seen) if m]
+    free = record_id(max(nums, default=0) + 1)
     out = []
-    line = 2
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as err:
-            problems.append(Problem(shown, line, "", f"CSV error: {err}", "csv-syntax"))
-            break
-        if any(c.strip() for c in row):
-            if len(row) != len(header):
-                problems.append(
-                    Problem(
-                        shown,
-                        line,
-                        "",
-                        f"{len(row)} values for {len(header)} columns; quote values that hold commas",
-                        "bad-row",
-                    )
-                )
-            else:
-                out.append((line, {h: (v if v != "" else None) for h, v in zip(header, row)}))
-        line = reader.line_num + 1
+    for (path, other), hits in clashes.items():
+        line, first = hits[0]
+        more = f" (and {len(hits) - 1} more, to {hits[-1][1]})" if len(hits) > 1 else ""
+        out.append(
+            Problem(
+                path,
+                line,
+                "id",
+                f"{first} is also in {other}{more}: two imports numbered their records from the same "
+                "log, on two branches or clones that were then merged. Undo the merge (`git reset "
+                f"--hard ORIG_HEAD`), on the branch that made {path} run `exoreview screen renumber "
+                f"--from {first} --to {free}`, commit, and merge again (docs/screening.md, "
+                "'Working as a team')",
+                "duplicate-id",
+            )
+        )
     return out
 
 
-def _check_record_row(row: dict, path: str, line: int, seen: dict[str, str], problems: list[Problem]) -> None:
+def _check_record_row(
+    row: dict,
+    path: str,
+    line: int,
+    seen: dict[str, str],
+    clashes: dict[tuple[str, str], list[tuple[int, str]]],
+    problems: list[Problem],
+) -> None:
     rid = row.get("id") or ""
     if not ID_RE.match(rid):
         problems.append(
             Problem(path, line, "id", f"'{rid}' is not a record id (R0001, R0002, ...)", "bad-id")
         )
     elif rid in seen:
-        problems.append(
-            Problem(
-                path,
-                line,
-                "id",
-                f"{rid} is also in {seen[rid]}; ids are unique across imports",
-                "duplicate-id",
-            )
-        )
+        clashes.setdefault((path, seen[rid]), []).append((line, rid))
     else:
         seen[rid] = path
     if not row.get("title"):

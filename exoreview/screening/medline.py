@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Problem
-from .fields import check, doi_of, pmid_of, pubmed_title, record, year_of
+from .fields import check, doi_of, pmid_of, pubmed_title, record
 from .text import lines
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
@@ -19,6 +19,18 @@ def _first(tags: dict[str, list[str]], *names: str) -> str | None:
         if tags.get(name):
             return tags[name][0]
     return None
+
+
+def _database(tags: dict[str, list[str]]) -> str | None:
+    """PubMed, unless the record says otherwise: ERIC's .nbib names itself in OWN, DB or SO, or
+    has no PMID (every PubMed record has one)."""
+    for tag in ("OWN", "DB", "SO", "DS"):
+        for value in tags.get(tag, []):
+            if re.search(r"\bERIC\b", value):
+                return "ERIC"
+    if "PMID" not in tags:
+        return _first(tags, "DB")
+    return "PubMed"
 
 
 def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
@@ -42,7 +54,12 @@ def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
             where = f"record {len(blocks) + 1}" if current else ""
             problems.append(
                 Problem(
-                    path, i, where, f"not a MEDLINE line ('TAG - value'): {raw[:40]!r}; ignored", "bad-line"
+                    path,
+                    i,
+                    where,
+                    f"not a MEDLINE line ('TAG - value'): {raw[:40]!r}; ignored "
+                    "(a value that runs over lines continues with six spaces)",
+                    "bad-line",
                 )
             )
             continue
@@ -75,26 +92,28 @@ def read_medline(text: str, path: str) -> tuple[list[dict], list[Problem]]:
                     path,
                     line,
                     f"record {position}",
-                    "has neither PMID nor TI: not a MEDLINE record; skipped",
+                    "has neither PMID nor TI: not a MEDLINE record; skipped (export the search again as MEDLINE)",
                     "not-a-record",
                 )
             )
             continue
         doi = next(
             (v[:-5].strip() for v in tags.get("AID", []) + tags.get("LID", []) if v.endswith("[doi]")), None
-        )
+        ) or next(
+            (v for v in tags.get("AID", []) if "doi.org/10." in v), None
+        )  # ERIC: AID - http://dx.doi.org/...
         title = pubmed_title(_first(tags, "TI", "BTI"))
         rec = record(
             title=title,
             authors=tags.get("AU") or tags.get("FAU") or [],
             journal=_first(tags, "JT", "TA"),
-            year=year_of((tags.get("DP") or [""])[0]),
+            year=_first(tags, "DP", "PY", "YR"),
             volume=_first(tags, "VI"),
             pages=_first(tags, "PG"),
             doi=doi_of(doi),
             pmid=pmid_of(_first(tags, "PMID")),
             abstract=_first(tags, "AB"),
-            database="PubMed",
+            database=_database(tags),
         )
         kept = check(rec, path, line, position, problems, suspect)
         if kept:

@@ -21,7 +21,7 @@ from . import readers
 from .rules import RECORD_COLUMNS, RECORD_DTYPES, record_id
 
 FORMATS = readers.FORMATS
-FORMAT_NAMES = {"medline": "MEDLINE", "ris": "RIS", "bibtex": "BibTeX", "csv": "CSV"}
+FORMAT_NAMES = readers.FORMAT_NAMES
 
 
 @dataclass(frozen=True)
@@ -90,21 +90,15 @@ def read_files(
         if text is not None:
             kind = fmt if fmt != "auto" else readers.sniff(text, path.suffix)
             if kind is None:
-                problems.append(
-                    Problem(
-                        shown,
-                        None,
-                        "",
-                        "cannot tell the format (MEDLINE, RIS, BibTeX or CSV); pass --from",
-                        "unknown-format",
-                    )
-                )
+                problems.append(readers.unknown_format(text, shown))
         n_before = len(problems)
         recs: list[dict] = []
         if text is not None and kind is not None:
             recs, probs = readers.READERS[kind](text, shown)
             problems.extend(probs)
-        skipped = sum(1 for p in problems[n_before:] if p.field.startswith("record"))
+        skipped = sum(
+            1 for p in problems[n_before:] if p.field.startswith("record") and p.code not in readers.WARNINGS
+        )
         for r in recs:
             r["file"] = path.name
             if database:

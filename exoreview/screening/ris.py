@@ -16,8 +16,8 @@ from typing import Any
 import rispy
 
 from ..errors import Problem
-from .fields import PMID_IN_TEXT, check, doi_of, pmid_of, record, year_of
-from .text import lines
+from .fields import PMID_IN_TEXT, check, doi_of, pmid_of, record
+from .text import lines, other_format
 
 _PUBMED_DB = re.compile(r"pubmed|medline", re.I)
 
@@ -41,7 +41,8 @@ def read_ris(text: str, path: str) -> tuple[list[dict], list[Problem]]:
                         path,
                         start,
                         f"record {position}",
-                        f"has no 'ER  -' line before the next record on line {i}: truncated; skipped",
+                        f"has no 'ER  -' line before the next record on line {i}: truncated; skipped "
+                        "(export the search again, or add the missing 'ER  -' line)",
                         "truncated",
                     )
                 )
@@ -79,7 +80,7 @@ def read_ris(text: str, path: str) -> tuple[list[dict], list[Problem]]:
                 path,
                 stray,
                 "",
-                "no RIS records (no line starts with 'TY  - '); is it another format? pass --from",
+                "no RIS records (no line starts with 'TY  - '); " + other_format(text, "", "ris"),
                 "no-records",
             )
         )
@@ -91,7 +92,12 @@ def _from_ris(e: dict[str, Any]) -> dict[str, Any]:
     database = e.get("name_of_database") or e.get("database_provider")
     first, last = e.get("start_page"), e.get("end_page")
     return record(
-        title=e.get("title") or e.get("primary_title") or e.get("translated_title"),
+        title=(
+            e.get("title")
+            or e.get("primary_title")
+            or e.get("translated_title")
+            or e.get("short_title")  # ST: some records (conference abstracts, Scopus) have only it
+        ),
         authors=e.get("authors") or e.get("first_authors"),
         journal=(
             e.get("secondary_title")
@@ -100,7 +106,7 @@ def _from_ris(e: dict[str, Any]) -> dict[str, Any]:
             or e.get("alternate_title1")
             or e.get("alternate_title2")
         ),
-        year=year_of(e.get("year") or e.get("publication_year") or e.get("date")),
+        year=e.get("year") or e.get("publication_year") or e.get("date"),
         volume=e.get("volume"),
         pages=f"{first}-{last}" if first and last and last != first else (first or None),
         doi=doi_of(e.get("doi")),
@@ -111,9 +117,11 @@ def _from_ris(e: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pmid(e: dict[str, Any], *, pubmed: bool) -> str | None:
-    """A PubMed/MEDLINE record's accession number, else 'PMID: n' in its notes."""
-    if pubmed:
-        pmid = pmid_of(e.get("accession_number"))
+    """A PubMed/MEDLINE record's accession number (EndNote writes the PMID in AN, with or without
+    a database name), else 'PMID: n' in its notes."""
+    accession = e.get("accession_number")
+    if pubmed or (accession and str(accession).strip().isdigit() and not e.get("name_of_database")):
+        pmid = pmid_of(accession)
         if pmid:
             return pmid
     for note in (*(e.get("notes") or ()), e.get("note")):

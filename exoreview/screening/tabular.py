@@ -3,16 +3,30 @@ in :data:`CSV_LAYOUTS`). The delimiter (comma, semicolon or tab) is read from th
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import re
 from typing import Any
 
 from ..errors import Problem
-from .fields import PMID_IN_TEXT, check, doi_of, pmid_of, pubmed_title, record, year_of
+from .fields import PMID_IN_TEXT, check, doi_of, pmid_of, pubmed_title, record
 from .text import LINE_END
 
-# A layout is recognised when its signature columns are all present (case-insensitive).
+# A layout is recognised when its signature columns are all present (case-insensitive; 'A|B'
+# means either). A column given as a tuple is the first of its names the header has.
+_TITLES = ("Title", "TI", "Item Title", "Article Title", "Document Title", "Primary Title")
+_YEARS = (
+    "Year",
+    "PY",
+    "Publication Year",
+    "Year Published",
+    "Publication Date",
+    "Date",
+    "Date Published",
+    "Start date",
+    "Publication year",
+)
 CSV_LAYOUTS: dict[str, dict[str, Any]] = {
     "pubmed": {
         "signature": ("PMID", "Title", "Authors", "Citation"),
@@ -20,7 +34,7 @@ CSV_LAYOUTS: dict[str, dict[str, Any]] = {
             "title": "Title",
             "authors": "Authors",
             "journal": "Journal/Book",
-            "year": "Publication Year",
+            "year": ("Publication Year", "Create Date"),
             "doi": "DOI",
             "pmid": "PMID",
         },
@@ -31,10 +45,10 @@ CSV_LAYOUTS: dict[str, dict[str, Any]] = {
     "zotero": {
         "signature": ("Key", "Item Type", "Publication Title"),
         "columns": {
-            "title": "Title",
+            "title": ("Title", "Short Title"),
             "authors": "Author",
             "journal": "Publication Title",
-            "year": "Publication Year",
+            "year": ("Publication Year", "Date"),
             "volume": "Volume",
             "pages": "Pages",
             "doi": "DOI",
@@ -44,18 +58,64 @@ CSV_LAYOUTS: dict[str, dict[str, Any]] = {
         "authors_sep": ";",
         "database": None,
     },
-    "generic": {
-        "signature": ("Title",),
+    "wos": {  # Web of Science 'Excel' / tab-delimited export
+        "signature": ("Article Title", "Source Title", "UT (Unique WOS ID)"),
+        "columns": {
+            "title": "Article Title",
+            "authors": "Authors",
+            "journal": "Source Title",
+            "year": ("Publication Year", "Early Access Date", "Publication Date"),
+            "volume": "Volume",
+            "pages": ("Start Page", "Article Number"),
+            "doi": "DOI",
+            "pmid": "Pubmed Id",
+            "abstract": "Abstract",
+        },
+        "authors_sep": ";",
+        "database": "Web of Science",
+    },
+    "scopus": {
+        "signature": ("Title", "Source title", "EID"),
         "columns": {
             "title": "Title",
-            "authors": "Authors",
-            "journal": "Journal",
+            "authors": ("Author full names", "Authors"),
+            "journal": "Source title",
             "year": "Year",
             "volume": "Volume",
-            "pages": "Pages",
+            "pages": ("Page start", "Art. No."),
             "doi": "DOI",
-            "pmid": "PMID",
+            "pmid": "PubMed ID",
             "abstract": "Abstract",
+            "database": "Source",
+        },
+        "authors_sep": ";",
+        "database": "Scopus",
+    },
+    "springer": {  # Springer Link's 'Download search results (CSV)'
+        "signature": ("Item Title", "Item DOI"),
+        "columns": {
+            "title": "Item Title",
+            "authors": "Authors",
+            "journal": "Publication Title",
+            "year": "Publication Year",
+            "volume": "Journal Volume",
+            "doi": "Item DOI",
+        },
+        "authors_sep": None,  # Springer runs the names together: kept as one author string
+        "database": "Springer Link",
+    },
+    "generic": {
+        "signature": ("|".join(_TITLES),),
+        "columns": {
+            "title": _TITLES,
+            "authors": ("Authors", "Author", "AU", "Author Names", "first_authors"),
+            "journal": ("Journal", "Source", "Source title", "Publication Title", "SO", "JO", "T2"),
+            "year": _YEARS,
+            "volume": ("Volume", "VL"),
+            "pages": ("Pages", "SP", "start_page"),
+            "doi": ("DOI", "DI", "DO"),
+            "pmid": ("PMID", "PM", "PubMed ID", "Pubmed Id"),
+            "abstract": ("Abstract", "AB"),
             "database": "Database",
         },
         "authors_sep": ";",
@@ -65,11 +125,23 @@ CSV_LAYOUTS: dict[str, dict[str, Any]] = {
 _CITATION = re.compile(r";\s*(?P<volume>[^():;\s]+)(?:\([^)]*\))?:(?P<pages>[^.;\s]+)")
 
 
+def _name(column: str) -> str:
+    """A column name compared: case, surrounding spaces and '_' for ' ' ignored (publication_year)."""
+    return column.strip().casefold().replace("_", " ")
+
+
 def csv_layout(header: list[str]) -> str | None:
-    cols = {h.strip().casefold() for h in header}
+    cols = {_name(h) for h in header}
     for name, layout in CSV_LAYOUTS.items():
-        if all(s.casefold() in cols for s in layout["signature"]):
+        if all(any(_name(alt) in cols for alt in s.split("|")) for s in layout["signature"]):
             return name
+    return None
+
+
+def _column(index: dict[str, int], names: str | tuple[str, ...]) -> int | None:
+    for name in (names,) if isinstance(names, str) else names:
+        if _name(name) in index:
+            return index[_name(name)]
     return None
 
 
@@ -99,13 +171,34 @@ def _csv_dialect(text: str) -> Any:
         return csv.excel
 
 
+def _listed(value: str | None) -> list[str] | None:
+    """The names of a Python list literal ("['Marx, Karl', 'Lindgren, Astrid']", as ASReview and
+    pandas write a list to a table), else None."""
+    if value and value.startswith("[") and value.endswith("]"):
+        try:
+            names = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return None
+        if isinstance(names, list) and all(isinstance(n, str) for n in names):
+            return names
+    return None
+
+
 def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
     records, problems = [], []
     reader = csv.reader(io.StringIO(text, newline=""), _csv_dialect(text))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        return [], [Problem(path, 1, "", "no CSV header row", "no-records")]
+        return [], [
+            Problem(
+                path,
+                1,
+                "",
+                "no CSV header row; the first line must name the columns (Title, Authors, Year, ...)",
+                "no-records",
+            )
+        ]
     name = csv_layout(header)
     if name is None:
         return [], [
@@ -114,14 +207,14 @@ def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
                 1,
                 "",
                 f"unknown CSV layout (columns: {', '.join(header[:8])}); "
-                "expected PubMed's (PMID, Title, Authors, Citation, ...) or Zotero's "
-                "(Key, Item Type, Title, Publication Title, ...) or at least a Title column",
+                "a table needs a title column (one of: " + ", ".join(_TITLES) + "); rename the title "
+                "column to Title, or export again with titles",
                 "csv-layout",
             )
         ]
     layout = CSV_LAYOUTS[name]
-    index = {h.strip().casefold(): i for i, h in enumerate(header)}
-    cols = {f: index.get(c.casefold()) for f, c in layout["columns"].items()}
+    index = {_name(h): i for i, h in enumerate(header)}
+    cols = {f: _column(index, c) for f, c in layout["columns"].items()}
     cit = index.get("citation")
     position = 0
     line = reader.line_num + 1
@@ -133,7 +226,13 @@ def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
         except csv.Error as err:
             position += 1
             problems.append(
-                Problem(path, line, f"record {position}", f"CSV error ({err}); skipped", "csv-syntax")
+                Problem(
+                    path,
+                    line,
+                    f"record {position}",
+                    f"CSV error ({err}); skipped (check the quotes on this line)",
+                    "csv-syntax",
+                )
             )
             line = reader.line_num + 1
             continue
@@ -146,7 +245,17 @@ def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
             i = cols.get(field)
             return row[i] if i is not None and i < len(row) and row[i].strip() else None
 
-        authors = [a.strip().rstrip(".") for a in (get("authors") or "").split(layout["authors_sep"])]
+        sep = layout["authors_sep"]
+        listed = _listed(get("authors"))
+        authors = (
+            listed
+            if listed is not None
+            else [
+                a.strip().rstrip(".")
+                for a in ((get("authors") or "").split(sep) if sep else [get("authors")])
+                if a
+            ]
+        )
         pmid_text = get("pmid")
         pmid = pmid_of(pmid_text)
         if pmid is None and pmid_text:
@@ -164,7 +273,7 @@ def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
             title=title,
             authors=authors,
             journal=get("journal"),
-            year=year_of(get("year")),
+            year=get("year"),
             volume=volume,
             pages=pages,
             doi=doi_of(get("doi")),
@@ -178,7 +287,7 @@ def read_csv(text: str, path: str) -> tuple[list[dict], list[Problem]]:
                     path,
                     line,
                     f"record {position}",
-                    f"has {len(row)} of {len(header)} columns: truncated; skipped",
+                    f"has {len(row)} of {len(header)} columns: truncated; skipped (export the search again)",
                     "truncated",
                 )
             )

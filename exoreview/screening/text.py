@@ -1,7 +1,8 @@
 """Search exports as text: the bytes decoded, the format sniffed, the lines split.
 
-Encodings: UTF-8, UTF-8 with a byte-order mark, UTF-16 with a byte-order mark, and Latin-1 (read
-as Windows-1252, its superset). A file that is not text (a PDF, a spreadsheet, an image) or is
+Encodings: UTF-8, UTF-8 with a byte-order mark, UTF-16 with a byte-order mark; any other encoding
+is guessed (by charset-normalizer when it is installed, else the first of GBK, Big5, Shift-JIS and
+Windows-1252 that decodes the file) and the guess is reported as a warning, never silently. A file that is not text (a PDF, a spreadsheet, an image) or is
 empty is a :class:`~exoreview.errors.Problem`, never an exception.
 """
 
@@ -11,7 +12,21 @@ import re
 
 from ..errors import Problem
 
-FORMATS = ("medline", "ris", "bibtex", "csv")
+try:
+    # optional: installed with most scientific stacks; without it the candidates below are tried
+    from charset_normalizer import from_bytes
+except ImportError:  # pragma: no cover - depends on the environment
+    from_bytes = None  # type: ignore[assignment]
+
+FORMATS = ("medline", "ris", "bibtex", "csv", "wos", "endnote")
+FORMAT_NAMES = {
+    "medline": "MEDLINE",
+    "ris": "RIS",
+    "bibtex": "BibTeX",
+    "csv": "CSV",
+    "wos": "Web of Science tagged",
+    "endnote": "EndNote tagged",
+}
 SUFFIXES = {
     ".nbib": "medline",
     ".medline": "medline",
@@ -19,7 +34,51 @@ SUFFIXES = {
     ".bib": "bibtex",
     ".bibtex": "bibtex",
     ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
+    ".ciw": "wos",
+    ".isi": "wos",
+    ".enw": "endnote",
 }
+_CJK = frozenset(
+    {
+        "gb18030",
+        "gb2312",
+        "gbk",
+        "big5",
+        "big5hkscs",
+        "cp949",
+        "euc_kr",
+        "johab",
+        "cp932",
+        "shift_jis",
+        "euc_jp",
+        "euc_jis_2004",
+        "iso2022_jp",
+    }
+)
+# single-byte encodings of scripts Windows-1252 cannot show: a guess of one is kept
+_OTHER_SCRIPTS = frozenset(
+    {
+        "cp1251",
+        "koi8_r",
+        "koi8_u",
+        "iso8859_5",
+        "mac_cyrillic",
+        "cp866",
+        "cp1253",
+        "iso8859_7",
+        "cp1255",
+        "iso8859_8",
+        "cp1256",
+        "iso8859_6",
+        "cp874",
+        "tis_620",
+    }
+)
+_NEAR = 0.1  # charset-normalizer's chaos (0 to 1): readings this close are equally likely
+# tried in order when charset-normalizer is not installed: the encodings exports come in
+_CANDIDATES = (("gbk", "GBK"), ("big5", "Big5"), ("shift_jis", "Shift-JIS"), ("cp1252", "Windows-1252"))
 
 _MAGIC = (
     (b"%PDF", "a PDF"),
@@ -78,7 +137,8 @@ def decode(raw: bytes, path: str) -> tuple[str | None, str, list[Problem]]:
                         path,
                         None,
                         "",
-                        f"binary file ({what}), not a search export; export MEDLINE, RIS, BibTeX or CSV text",
+                        f"binary file ({what}), not a search export; export the search again as "
+                        "MEDLINE, RIS, BibTeX, CSV/TSV, Web of Science or EndNote text",
                         "binary",
                     )
                 ],
@@ -94,7 +154,7 @@ def decode(raw: bytes, path: str) -> tuple[str | None, str, list[Problem]]:
                     None,
                     "",
                     "binary file (control bytes), not a search export; "
-                    "export MEDLINE, RIS, BibTeX or CSV text",
+                    "export the search again as MEDLINE, RIS, BibTeX, CSV/TSV, Web of Science or EndNote text",
                     "binary",
                 )
             ],
@@ -123,7 +183,82 @@ def decode(raw: bytes, path: str) -> tuple[str | None, str, list[Problem]]:
                 )
             ],
         )
-    return raw.decode("cp1252", errors="replace"), "Latin-1 (Windows-1252)", []
+    return _guess(raw, path)
+
+
+def _pairs(raw: bytes, text: str) -> bool:
+    """Whether a CJK reading takes the file's bytes above ASCII two at a time, as CJK text is
+    written (an ideograph, kana or hangul is two bytes); a Latin file's accented letters stand
+    alone between ASCII letters and a CJK reading takes them one at a time (half-width kana)."""
+    high = sum(b >= 0x80 for b in raw[:200_000])
+    wide = sum(ord(c) >= 0x80 for c in text)
+    return wide > 0 and high / wide >= 1.8
+
+
+def _guess(raw: bytes, path: str) -> tuple[str, str, list[Problem]]:
+    """A file that is not UTF-8: its encoding guessed, and the guess reported.
+
+    charset-normalizer's guess is taken when it reads the file as CJK text or as a script
+    Windows-1252 cannot show (Cyrillic, Greek, ...) with some confidence; any other guess (a
+    Latin neighbour such as CP1250, or EBCDIC for a few stray bytes) gives way to Windows-1252,
+    which Western exporters on Windows write, when that decodes the file."""
+    how = "charset-normalizer's guess"
+    name = codec = None
+    others: list[str] = []
+    if from_bytes is not None:
+        matches = list(from_bytes(raw[:200_000]))
+        if matches:
+            best = matches[0]
+            near = [m for m in matches if m.chaos <= best.chaos + _NEAR]
+            # a short CJK file reads as several CJK encodings; the Chinese databases (CNKI, Wanfang,
+            # CQVIP) export GBK, Korean and Japanese ones mostly UTF-8: among near-equal readings
+            # GB18030 (GBK's superset) is taken, and the others are named in the warning
+            if best.encoding in _CJK:
+                best = next((m for m in near if m.encoding == "gb18030"), best)
+            if (best.encoding in _CJK and _pairs(raw, str(best))) or (
+                best.encoding in _OTHER_SCRIPTS and best.coherence >= 0.2
+            ):
+                codec = best.encoding
+                name = codec.replace("_", "-").upper()
+                others = [m.encoding.replace("_", "-").upper() for m in near if m is not best][:3]
+    text = ""
+    if codec is not None:
+        try:
+            text = raw.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            codec = None
+    if codec is None:
+        how = (
+            "no other script found in it"
+            if from_bytes is not None
+            else "the first of GBK, Big5, Shift-JIS and Windows-1252 that decodes it"
+        )
+        for candidate, label in _CANDIDATES if from_bytes is None else _CANDIDATES[-1:]:
+            try:
+                text = raw.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+            codec, name = candidate, label
+            break
+        else:
+            codec, name = "cp1252", "Windows-1252"
+            text = raw.decode(codec, errors="replace")
+    shown = f"{name} (guessed)"
+    if others:
+        how += f"; it also reads as {', '.join(others)}"
+    return (
+        text,
+        shown,
+        [
+            Problem(
+                path,
+                None,
+                "",
+                f"not UTF-8: read as {name} ({how}); check the titles read, or re-export the file as UTF-8",
+                "encoding-guessed",
+            )
+        ],
+    )
 
 
 def sniff(text: str, suffix: str) -> str | None:
@@ -136,12 +271,27 @@ def sniff(text: str, suffix: str) -> str | None:
             return "medline"
         if re.match(r"^(TY|PT)  - ", line):
             return "ris"
+        if re.match(r"^(FN |VR |PT [A-Z]\b)", line):  # 'FN Clarivate Analytics Web of Science', 'PT J'
+            return "wos"
+        if re.match(r"^%[0-9A-Z] \S", line):  # '%0 Journal Article', '%T title' (a BibTeX comment is '% ...')
+            return "endnote"
         if s.startswith("@") or s.startswith("%"):
             return "bibtex"
-        if "," in s and any(c in s.casefold() for c in ("title", "pmid", "doi", "author")):
+        if ("," in s or "\t" in s or ";" in s) and any(
+            c in s.casefold() for c in ("title", "pmid", "doi", "author")
+        ):
             return "csv"
         break
     return SUFFIXES.get(suffix.lower())
+
+
+def other_format(text: str, suffix: str, tried: str) -> str:
+    """What to do with a file the `tried` reader found no records in: the --from value that reads
+    it when its first line is another format's, else how to get a readable export."""
+    found = sniff(text, suffix)
+    if found and found != tried:
+        return f"its first line is {FORMAT_NAMES[found]}: pass --from {found}"
+    return "export the search again as MEDLINE, RIS, BibTeX, CSV/TSV, Web of Science or EndNote tagged text"
 
 
 def lines(text: str) -> list[str]:

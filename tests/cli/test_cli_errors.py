@@ -426,7 +426,7 @@ def test_import_names_every_bad_path_on_its_own_line(capsys, w):
     assert lines(err) == [
         f"exoreview import: {w.root / 'a.ris'}: no such file or folder; check the path",
         f"exoreview import: {w.exports}: is a folder; give the export files in it "
-        "(.nbib, .txt, .ris, .bib, .csv)",
+        "(.nbib, .txt, .ris, .bib, .csv, .tsv, .ciw, .enw)",
         f"exoreview import: {w.root / 'b.bib'}: no such file or folder; check the path",
         "exoreview import: nothing was imported",
     ]
@@ -605,7 +605,7 @@ def test_bad_format(capsys, w, name):
         ),
         (["list", "--year-to", "20x1"], "list", ["argument --year-to: '20x1' is not a year", "--help"]),
         (["quality", "--tool", "GRADE"], "quality", ["argument --tool: invalid choice: 'GRADE'", "--help"]),
-        (["import", str(NBIB), "--from", "endnote"], "import", ["argument --from: invalid choice", "--help"]),
+        (["import", str(NBIB), "--from", "zotero"], "import", ["argument --from: invalid choice", "--help"]),
         (
             ["report", "--timeout", "soon"],
             "report",

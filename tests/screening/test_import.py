@@ -44,7 +44,7 @@ def evidence(tmp_path) -> Path:
         ("embase-search.ris", "ris", "UTF-8", 7, 7, []),
         ("zotero-library.csv", "csv", "UTF-8 with BOM", 3, 3, []),
         ("pubmed-export.csv", "csv", "UTF-8", 2, 2, []),
-        ("library-latin1.bib", "bibtex", "Latin-1 (Windows-1252)", 2, 2, []),
+        ("library-latin1.bib", "bibtex", "Windows-1252 (guessed)", 2, 2, ["encoding-guessed"]),
         ("broken.bib", "bibtex", "UTF-8", 2, 3, ["bibtex-syntax"]),
         ("truncated.ris", "ris", "UTF-8", 1, 2, ["truncated"]),
         ("truncated.nbib", "medline", "UTF-8", 1, 2, ["truncated"]),
@@ -307,7 +307,7 @@ def test_cli_unreadable_path_exit_2_nothing_written(capsys, evidence, tmp_path):
 
 def test_cli_bad_option_is_a_usage_error(capsys, evidence):
     with pytest.raises(SystemExit) as exc:
-        main(["import", str(DATA / "pubmed-search.nbib"), "--from", "endnote", "--evidence", str(evidence)])
+        main(["import", str(DATA / "pubmed-search.nbib"), "--from", "xml", "--evidence", str(evidence)])
     assert exc.value.code == 2
 
 
