@@ -30,6 +30,7 @@ COMMANDS: tuple[str, ...] = (
     "prisma",
     "grade",
     "audit",
+    "changes",
 )
 
 # commands that do not need a readable evidence folder up front: `validate` reports a missing

@@ -5,8 +5,9 @@ evidence table and the regulatory panel, executes every notebook in the notebook
 (:func:`exoreview.notebook.execute`, finite timeout), and writes
 
 - ``<out>/index.html``: code hidden, figures embedded as data URIs, no remote script, style or
-  font; every widget replaced by the static view of its state at the end of the run (read from
+  font; notebook cells tagged ``report-skip`` left out; every widget replaced by the static view of its state at the end of the run (read from
   the widget state nbclient stores in the executed notebook);
+- ``<out>/sof.csv|xlsx|png|svg|pdf``: the summary of findings that opens the report;
 - ``<out>/figures/<name>.png|svg|pdf``: each report figure at 300 dpi, SVG text kept as text.
 
 Nothing is written until every notebook has run; a failure names the notebook and cell. The
@@ -46,9 +47,12 @@ from ..core.yamlio import (
 from ..errors import ExoreviewError, UsageError
 from ..screening.searches import read_searches
 from ..views import tables
-from ..views.export import figure_metadata, guard_target
+from ..views.export import figure_metadata, guard_target, sof_bytes
 from ..views.figures import VIEWS, describe
+from ..views.sof import sof_section, sof_table
+from .changes import changes_html, compare
 from .notebook import NotebookError, execute
+from .report_page import page
 
 REPORT_TIMEOUT = 300  # seconds a notebook cell may run
 EMBED_DPI = 130  # figures embedded in index.html (the files are 300 dpi)
@@ -93,6 +97,7 @@ class ReportResult:
     figures: tuple[Path, ...]
     notebooks: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
+    tables: tuple[Path, ...] = field(default=())  # the summary of findings as files (sof.*)
 
 
 # --------------------------------------------------------------------------------- notebooks
@@ -248,11 +253,18 @@ def _control_value(name: str, st: Mapping[str, Any]) -> str:
     return "—" if val in (None, "") else str(val)
 
 
+REPORT_SKIP = "report-skip"  # a notebook cell tagged so is not copied into the report
+
+
 def render_notebook(nb: Any, title: str) -> str:
-    """A notebook as an HTML section: markdown rendered, code hidden, outputs kept."""
+    """A notebook as an HTML section: markdown rendered, code hidden, outputs kept; cells tagged
+    ``report-skip`` left out (a notebook's copy of what the report already shows, such as the
+    summary of findings at the top of the dashboard)."""
     widgets = widget_states(nb)
     parts = []
     for cell in nb.get("cells", []):
+        if REPORT_SKIP in cell.get("metadata", {}).get("tags", []):
+            continue
         if cell.get("cell_type") == "markdown":
             parts.append(_markdown(cell.get("source", "")))
         elif cell.get("cell_type") == "code":
@@ -300,39 +312,6 @@ def figure_bytes(
         title = ax.get_title(loc="left").replace("\n", " — ")
         plt.close(fig)
         yield name, title, files
-
-
-# --------------------------------------------------------------------------------- page
-_CSS = """
-body{font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;margin:0;color:#222;line-height:1.45}
-main{max-width:1200px;margin:0 auto;padding:1em 2em 4em}
-header{background:#0b3c5d;color:#fff;padding:1.2em 2em}
-header h1{margin:0 0 .3em;font-size:1.6em} header p{margin:.2em 0;color:#dde}
-nav ol{columns:2;font-size:.95em} h2{border-bottom:2px solid #0b3c5d;padding-bottom:.2em;margin-top:2em}
-figure{margin:1.5em 0;page-break-inside:avoid} figure img,.output-image{max-width:100%;height:auto}
-figcaption{font-size:.9em;color:#444} .nb-name{font-size:.8em;color:#777;margin:2em 0 0}
-pre.output-text{background:#f6f6f6;padding:.5em;white-space:pre-wrap;font-size:.85em}
-.output-html{overflow-x:auto;margin:.6em 0} .widget-static{border:1px dashed #bbb;padding:.6em;margin:.6em 0}
-.w-row{display:flex;flex-wrap:wrap;gap:.5em;align-items:center}
-.w-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:.2em 1em}
-.w-control{font-size:.85em} .w-label{font-weight:bold;color:#0b3c5d}
-.note{background:#fff8e1;border-left:4px solid #E69F00;padding:.5em 1em}
-@media print{header{background:none;color:#000} nav{display:none}}
-"""
-
-
-def page(*, title: str, subtitle: str, sections: list[tuple[str, str, str]], notes: list[str]) -> str:
-    """The whole report: header, contents, sections (anchor, heading, html)."""
-    toc = "".join(f'<li><a href="#{a}">{html.escape(h)}</a></li>' for a, h, _ in sections)
-    body = "".join(f'<section id="{a}"><h2>{html.escape(h)}</h2>{s}</section>' for a, h, s in sections)
-    note = "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p></header><main>"
-        f"{note}<nav><h2>Contents</h2><ol>{toc}</ol></nav>{body}</main></body></html>\n"
-    )
 
 
 # --------------------------------------------------------------------------------- build
@@ -386,6 +365,7 @@ def build(
     progress: bool = True,
     executor: Callable[..., Any] | None = None,
     figures: tuple[tuple[str, str, Filter | None], ...] = REPORT_FIGURES,
+    since: str | None = None,
 ) -> ReportResult:
     """Build the meeting report (see the module docstring). Returns what was written.
 
@@ -398,6 +378,8 @@ def build(
     ev_root = Path(evidence) if evidence is not None else default_path()
     _check_paths(ev_root, out, notebooks)  # UsageError (exit 2) before any figure or notebook
     ev = load(ev_root)  # raises ValidationError with every problem before any work
+    # --since: the evidence at a git revision beside today's (a bad revision: UsageError before any work)
+    since_html = changes_html(compare(ev_root, since, today=ev)) if since else None
     searched = read_searches(ev_root).describe()  # the search log, checked the same way
     paths = notebook_paths(notebooks) if notebooks is not None else []
     run = executor or execute
@@ -421,6 +403,9 @@ def build(
                 f"{len(failures)} of {len(paths)} notebooks failed; nothing was written:\n"
                 + "\n".join(failures)
             )
+        bar.set_postfix_str("summary of findings")
+        sof = sof_table(ev)
+        sof_files = {ext: sof_bytes(sof, ext) for ext in SOF_FILES}
         bar.set_postfix_str("figures")
         figs = []
         for item in figure_bytes(ev, figures):
@@ -428,7 +413,7 @@ def build(
             bar.update(1)
 
         bar.set_postfix_str("writing")
-        sections: list[tuple[str, str, str]] = []
+        sections = [("summary-of-findings", "Summary of findings", sof_section(sof, SOF_FILES))]
         fig_html = []
         for name, title, files in figs:
             links = " · ".join(
@@ -458,6 +443,9 @@ def build(
                 ("notebooks", "Notebooks", f"<p>No notebooks found in {html.escape(str(notebooks))}.</p>")
             )
 
+        if since_html is not None:  # right after the summary of findings (first when there is none)
+            at = next((i + 1 for i, (a, _h, _s) in enumerate(sections) if a == "summary-of-findings"), 0)
+            sections.insert(at, ("since", "Since the last meeting", since_html))
         notes = [] if len(ev.studies) else ["The evidence folder holds no studies."]
         subtitle = (
             f"Evidence: {display_path(ev_root)} · {ev.summary()} · search: {searched} · generated "
@@ -476,8 +464,15 @@ def build(
                 written.append(
                     atomic_write_bytes(out / "figures" / f"{name}.{ext}", files[ext], overwrite=True)
                 )
+        sof_written = [
+            atomic_write_bytes(out / SOF_FILES[ext], data, overwrite=True) for ext, data in sof_files.items()
+        ]
         index = atomic_write_text(out / "index.html", doc, overwrite=True)
         bar.update(1)
     finally:
         bar.close()
-    return ReportResult(index, tuple(written), tuple(n for n, _ in executed))
+    return ReportResult(index, tuple(written), tuple(n for n, _ in executed), tables=tuple(sof_written))
+
+
+# the summary of findings beside the report: format → file (relative to the report folder)
+SOF_FILES = {x: f"sof.{x}" for x in ("csv", "xlsx", "png", "svg", "pdf")}

@@ -1,15 +1,10 @@
 """Interactive controls for the review notebooks (ipywidgets).
 
-All widget code lives in this one module.  Each dashboard composes filter
-controls with the pure views in :mod:`exoreview.views` and
-:mod:`exoreview.tables`; it holds no review logic of its own.  The result of
-every render is stored on the dashboard object (``dashboard.current``) so
-tests can assert on it without a browser.
-
-ipywidgets and matplotlib are imported inside the functions that need them,
-so ``import exoreview.widgets`` stays light.
-
-Other engineers append their own widget classes at the END of this module.
+The dashboard composes the filter controls of :mod:`exoreview.app.controls` with the pure views
+in :mod:`exoreview.views`; it holds no review logic of its own. The result of every render is
+stored on the dashboard object (``dashboard.current``) so tests can assert on it without a
+browser. The claims view (:mod:`exoreview.app.claims_view`) drives a dashboard from a claim; the
+check-a-text box (:class:`TextAudit`) is here too.
 """
 
 from __future__ import annotations
@@ -18,7 +13,8 @@ import datetime as dt
 import html
 import io
 import os
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,32 +27,18 @@ from ..appraisal.audit import audit
 from ..appraisal.cards import findings_html
 from ..appraisal.texts import text_from_bytes
 from ..core.evidence import Evidence, load
-from ..core.filters import FIELDS, Filter, FilterField, terms_in
+from ..core.filters import Filter
 from ..errors import ExoreviewError
 from ..views import figures, tables
 from ..views.export import save_figure
 from ..views.tables import Table
+from . import controls as ctl
 
 DASHBOARD_CLASS = "exoreview-dashboard"
 MAX_TABLE_ROWS = 200  # rows shown in the widget; exports hold every row
 FIGURE_DPI = 100  # on-screen PNG; exports are 300 dpi PNG + SVG + PDF
 
-# what each filter option is called on its control (FIELDS drives which controls exist)
-CONTROL_LABELS: dict[str, str] = {
-    "cell_sources": "Cell source",
-    "vesicle_terms": "Vesicle",
-    "designs": "Design",
-    "min_design": "At least",
-    "species": "Species",
-    "models": "Model",
-    "conditions": "Condition",
-    "outcomes": "Outcome",
-    "year_from": "Years",
-    "text": "Text",
-    "include_conditioned_medium": "include conditioned medium / secretome",
-    "include_registry": "include registered trials without results",
-    "include_reviews": "include reviews",
-}
+CONTROL_LABELS = ctl.CONTROL_LABELS  # kept here for callers of the old name
 
 
 @dataclass(frozen=True)
@@ -68,6 +50,8 @@ class DashboardView:
     table: Table
     timeline: Axes
     gap_map: Axes
+    roles: Mapping[str, str] = field(default_factory=dict)  # study key → its role for a claim
+    note: str = ""  # what the view shows beyond the filter (the claims view says so here)
 
     @property
     def description(self) -> str:
@@ -109,10 +93,6 @@ def figure_png(ax: Axes, *, dpi: int = FIGURE_DPI, close: bool = True) -> bytes:
     return buf.getvalue()
 
 
-def _label(f: FilterField) -> str:
-    return CONTROL_LABELS.get(f.name, f.name.replace("_", " "))
-
-
 class Dashboard:
     """Filter controls (one per :data:`exoreview.filters.FIELDS` entry), a live count, the
     evidence table, the timeline and the gap map, updating together; export buttons.
@@ -137,7 +117,14 @@ class Dashboard:
             if export_dir is not None
             else Path(self.evidence.root).resolve().parent / "exports"
         )
-        self.controls: dict[str, Any] = self._build_controls(w)
+        self.controls: dict[str, Any]
+        self.controls, self._years = ctl.build_controls(self.evidence)
+        self.years_label = w.HTML(ctl.years_text(self.controls["years"].value))
+        self.controls["years"].observe(
+            lambda c: setattr(self.years_label, "value", ctl.years_text(c["new"])), names="value"
+        )
+        # what a render is: the filter's studies (the claims view swaps in its claim's body of evidence)
+        self.renderer: Callable[[Evidence, Filter], DashboardView] = render
         self.count = w.HTML(layout=w.Layout(margin="4px 0"))
         self.table = w.HTML(layout=w.Layout(max_height="560px", overflow="auto"))
         self.timeline = w.Image(format="png", layout=w.Layout(max_width="100%"))
@@ -159,20 +146,13 @@ class Dashboard:
             self.set_spec(spec)
         for control in self.controls.values():
             control.observe(self.update, names="value")
-        controls = [c for c in self.controls.values()]
-        grid = w.GridBox(
-            controls,
-            layout=w.Layout(
-                grid_template_columns="repeat(auto-fill, minmax(290px, 1fr))", grid_gap="4px 12px"
-            ),
-        )
         self.widget = w.VBox(
             [
                 w.HTML(
                     "<b>Filter the evidence</b> (terms include the terms below them; "
                     "options combine with AND)"
                 ),
-                grid,
+                ctl.controls_box(self.controls, self.years_label),
                 self.count,
                 w.HBox([self.figure_button, self.table_button, self.status]),
                 self.timeline,
@@ -184,89 +164,16 @@ class Dashboard:
         self.update()
 
     # -- controls ---------------------------------------------------------------------------
-    def _build_controls(self, w: Any) -> dict[str, Any]:
-        ev = self.evidence
-        vocab = ev.vocabulary
-        years = ev.studies["year"].dropna()
-        lo, hi = (int(years.min()), int(years.max())) if len(years) else (2000, 2030)
-        self._years = (lo, hi)
-        out: dict[str, Any] = {}
-        style = {"description_width": "86px"}
-        for f in FIELDS:
-            label = _label(f)
-            if f.kind == "terms":
-                opts = [(vocab[f.term_facet].label(k), k) for k in terms_in(ev, f.term_facet)]
-                out[f.name] = w.SelectMultiple(
-                    options=opts,
-                    value=(),
-                    rows=min(5, max(2, len(opts))),
-                    description=label,
-                    tooltip=f.help,
-                    style=style,
-                )
-            elif f.kind == "level":
-                ranked = sorted(
-                    (
-                        (t.get("level"), k, t.label)
-                        for k, t in vocab["design"].terms.items()
-                        if t.get("level") is not None
-                    )
-                )
-                out[f.name] = w.Dropdown(
-                    options=[("any design", None)] + [(lab, k) for _, k, lab in ranked],
-                    value=None,
-                    description=label,
-                    tooltip=f.help,
-                    style=style,
-                )
-            elif f.kind == "year" and f.name == "year_from":
-                out["years"] = w.IntRangeSlider(
-                    value=(lo, hi),
-                    min=lo,
-                    max=hi,
-                    step=1,
-                    continuous_update=False,
-                    description=label,
-                    tooltip="publication years (studies without a year leave when the range is narrowed)",
-                    style=style,
-                )
-            elif f.kind == "text":
-                out[f.name] = w.Text(
-                    value="",
-                    placeholder="words in title, authors, notes",
-                    continuous_update=False,
-                    description=label,
-                    tooltip=f.help,
-                    style=style,
-                )
-            elif f.kind == "flag":
-                out[f.name] = w.Checkbox(value=True, description=label, tooltip=f.help, indent=False)
-        return out
-
     @property
     def spec(self) -> Filter:
         """The Filter the controls describe."""
-        values: dict[str, Any] = {}
-        for f in FIELDS:
-            if f.kind in ("terms", "level", "text", "flag"):
-                values[f.name] = self.controls[f.name].value
-        lo, hi = self.controls["years"].value
-        values["year_from"] = lo if lo > self._years[0] else None
-        values["year_to"] = hi if hi < self._years[1] else None
-        return Filter(**values)
+        return ctl.spec_of(self.controls, self._years)
 
     def set_spec(self, spec: Filter) -> None:
         """Set every control from a Filter (one render at the end)."""
         self._hold = True
         try:
-            for f in FIELDS:
-                if f.kind == "terms":
-                    self.controls[f.name].value = tuple(getattr(spec, f.name))
-                elif f.kind in ("level", "flag"):
-                    self.controls[f.name].value = getattr(spec, f.name)
-                elif f.kind == "text":
-                    self.controls[f.name].value = spec.text or ""
-            self.controls["years"].value = (spec.year_from or self._years[0], spec.year_to or self._years[1])
+            ctl.show_spec(self.controls, self._years, spec)
         finally:
             self._hold = False
         self.update()
@@ -278,7 +185,7 @@ class Dashboard:
             return self.current
 
         try:
-            view = render(self.evidence, self.spec)
+            view = self.renderer(self.evidence, self.spec)
         except ExoreviewError as err:
             self.status.value = f'<span style="color:#b00">{html.escape(str(err))}</span>'
             return self.current
@@ -288,6 +195,7 @@ class Dashboard:
         self.count.value = (
             f'<span class="exoreview-count"><b>{view.n}</b> of {total} studies · '
             f"{html.escape(view.description)}</span>"
+            + (f'<br><span class="exoreview-count-note">{html.escape(view.note)}</span>' if view.note else "")
         )
         self.table.value = view.table.to_html(max_rows=self.max_rows)
         self.timeline.value = figure_png(view.timeline)

@@ -6,8 +6,11 @@ import argparse
 import json
 import shutil
 import sys
+from typing import Any
 
-from ..core.evidence import load
+import pandas as pd
+
+from ..core.evidence import Evidence, load
 from ..core.filters import FIELDS, Filter
 from ..core.values import neutralized
 
@@ -25,6 +28,52 @@ COLUMNS = (
     "n_animals",
     "condition",
     "citation_status",
+)
+
+
+# the full record of a study in --format json and csv, in this order
+RECORD_FIELDS = (
+    "key",
+    "title",
+    "authors",
+    "journal",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "registry_id",
+    "citation",
+    "design",
+    "tier",
+    "models",
+    "species",
+    "condition",
+    "cell_source",
+    "vesicle_term",
+    "n_participants",
+    "n_animals",
+    "outcome_summary",
+    "outcomes",
+    "extraction_level",
+    "citation_status",
+    "confidence",
+    "publication_status",
+    "file",
+)
+# table columns read as they are (display values derived by the loader, once)
+FROM_TABLE = frozenset(
+    {
+        "citation",
+        "tier",
+        "outcome_summary",
+        "extraction_level",
+        "citation_status",
+        "file",
+        "n_participants",
+        "n_animals",
+    }
 )
 
 
@@ -69,14 +118,16 @@ def run(args: argparse.Namespace) -> int:
         path = write_table(sub.studies, args.out, caption=f"exoreview studies: {spec.describe()}")
         print(f"wrote {path} ({len(sub.studies)} studies)", file=sys.stderr)
     if args.format == "json":
-        rows = json.loads(table.to_json(orient="records"))
+        rows = full_records(sub)
         print(
             json.dumps(
                 {"filter": spec.describe(), "count": len(rows), "studies": rows}, indent=2, ensure_ascii=False
             )
         )
     elif args.format == "csv":
-        sys.stdout.write(neutralized(table).to_csv(index=False))
+        rows = pd.DataFrame([_flat(r) for r in full_records(sub)], columns=list(RECORD_FIELDS))
+        rows = rows.astype({c: "Int64" for c in ("year", "n_participants", "n_animals")})
+        sys.stdout.write(neutralized(rows).to_csv(index=False))
     else:
         print(_text_table(table))
         print(f"{len(table)} of {len(ev.studies)} studies · {spec.describe()}")
@@ -96,3 +147,48 @@ def _text_table(df) -> str:
 
 def _cut(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def full_records(ev: Evidence) -> list[dict[str, Any]]:
+    """One dict a study (in the table's order): citation fields, coded fields as vocabulary keys,
+    models as {model, species, detail}, outcomes as {outcome, measure, direction, timepoint}, and the
+    loader's derived columns (tier, citation status, extraction level)."""
+    table = json.loads(ev.studies.to_json(orient="records"))
+    outcomes: dict[str, list[dict[str, Any]]] = {}
+    for o in json.loads(
+        ev.outcomes[["study", "outcome", "measure", "direction", "timepoint"]].to_json(orient="records")
+    ):
+        outcomes.setdefault(o.pop("study"), []).append(o)
+    out = []
+    for row in table:
+        rec = ev.records[row["key"]]
+        full: dict[str, Any] = {}
+        for name in RECORD_FIELDS:
+            if name in FROM_TABLE:
+                full[name] = row.get(name)
+            elif name == "outcomes":
+                full[name] = outcomes.get(row["key"], [])
+            elif name == "models":
+                full[name] = [
+                    {"model": m.get("model"), "species": m.get("species"), "detail": m.get("detail")}
+                    for m in rec.get("models") or []
+                ]
+            elif name == "species":
+                full[name] = list(dict.fromkeys(m.get("species") for m in rec.get("models") or []))
+            else:
+                value = rec.get(name)
+                full[name] = list(value) if isinstance(value, (list, tuple)) else value
+        out.append(full)
+    return out
+
+
+def _flat(rec: dict[str, Any]) -> dict[str, Any]:
+    """A full record as one CSV row: lists joined with '; ', models as 'model (species)',
+    outcomes by name (their summary is the outcome_summary column)."""
+    flat = dict(rec)
+    flat["models"] = "; ".join(f"{m['model']} ({m['species']})" for m in rec["models"])
+    flat["outcomes"] = "; ".join(dict.fromkeys(o["outcome"] for o in rec["outcomes"]))
+    for name, value in flat.items():
+        if isinstance(value, list):
+            flat[name] = "; ".join(str(v) for v in value)
+    return flat

@@ -31,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=300,
         help="longest a notebook cell may run (default: 300)",
     )
+    parser.add_argument(
+        "--since",
+        metavar="REV",
+        help="add a 'Since the last meeting' section: the evidence at this git revision, tag or date beside today's",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -46,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         notebooks=args.notebooks,
         timeout=args.timeout,
         progress=not args.no_progress,
+        since=args.since,
     )
     print(
         f"wrote {display_path(result.index)} ({len(result.notebooks)} notebooks, "

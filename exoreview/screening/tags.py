@@ -10,8 +10,15 @@ Rules, in order:
    the longest phrase wins where two overlap ("adipose-derived stem cells" → ADSC, not MSC).
 2. A term is dropped when a term below it in the hierarchy was also found (ADSC drops MSC), and
    a facet's generic terms (``GENERIC``) are dropped when a specific one was found.
-3. vesicle_term: when no vesicle phrase is found but a ``NO_VESICLE`` phrase is (PRP, micrografts),
+3. A term in ``DROPS`` drops the terms listed under it (a randomized trial is not also suggested
+   as a controlled, prospective or unspecified trial; a systematic review not also as a review).
+4. Phrases in ``NOT_TERMS`` name no term: they are matched only so that a shorter phrase inside them
+   is not ("institutional review board" is not a review).
+5. vesicle_term: when no vesicle phrase is found but a ``NO_VESICLE`` phrase is (PRP, micrografts),
    the suggestion is ``none`` with those words as its trigger.
+
+The design phrases were checked against 50 real titles labelled by hand before the rule was written
+(``tests/data/design_titles.yaml``; ``tests/screening/test_design_tags.py`` prints the agreement).
 """
 
 from __future__ import annotations
@@ -46,18 +53,63 @@ SKIP: Mapping[str, frozenset[str]] = {
     ),
     "vesicle_term": frozenset({"CM", "cell extract"}),
     "species": frozenset({"people", "unknown", "unstated", "not reported", "not stated"}),
-    "design": frozenset({"SR", "review"}),
+    "design": frozenset({"SR"}),
     "condition": frozenset({"hair cycle", "AA"}),
 }
+_NUMBERS = ("two", "three", "four", "five", "six", "seven", "eight")
 # extra trigger phrases (facet → term → phrases) for wordings the vocabulary does not list
 EXTRA: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "cell_source": {"platelet": ("platelet-rich plasma", "platelet rich plasma")},
     "design": {
-        "narrative review": ("this review", "narrative review"),
+        "narrative review": (
+            "this review",
+            "narrative review",
+            "review",
+            "mini-review",
+            "literature review",
+            "review of the literature",
+            "review of clinical studies",
+        ),
+        "systematic review": ("systematic review", "meta-analysis", "meta-analyses", "meta analysis"),
         "randomized controlled trial": (
             "randomised controlled trial",
             "randomized clinical trial",
             "randomised clinical trial",
+            "randomized",
+            "randomised",
+            "randomly assigned",
+            "randomly allocated",
+        ),
+        "controlled trial": (
+            "double-blind",
+            "double blind",
+            "double-blinded",
+            "single-blind",
+            "placebo-controlled",
+            "placebo controlled",
+            "vehicle-controlled",
+            "vehicle controlled",
+            "active controlled",
+            "active-controlled",
+            "split-scalp",
+            "split scalp",
+            "half-side",
+            "half side",
+            "half-head",
+            "comparative study",
+        ),
+        "prospective uncontrolled trial": ("prospective", "open-label", "open label", "single-arm"),
+        "retrospective analysis": ("retrospective", "retrospectively"),
+        # "three cases" would also match "three case" (a phrase's last word may be plural), so the
+        # longer "three case reports" is listed to win at the same place
+        "case series": tuple(f"{n} cases" for n in _NUMBERS),
+        "case report": tuple(f"{n} case reports" for n in _NUMBERS),
+        "unspecified trial": ("pilot study", "pilot trial", "clinical study"),
+        "animal": ("mice", "mouse", "murine", "rat", "rats", "C57BL/6", "C57BL/6J"),
+        "ex vivo organ culture": (
+            "cultured human hair follicles",
+            "cultured hair follicles",
+            "organ-cultured",
         ),
     },
     "species": {"human": ("men", "women", "volunteers")},
@@ -65,8 +117,32 @@ EXTRA: Mapping[str, Mapping[str, tuple[str, ...]]] = {
 # terms dropped when a more specific term of the facet is found
 GENERIC: Mapping[str, frozenset[str]] = {
     "condition": frozenset({"hair loss (unspecified)", "hair growth"}),
-    "design": frozenset({"narrative review", "unspecified trial"}),
+    "design": frozenset({"unspecified trial"}),
 }
+# a term found drops the terms listed under it (facet → term → dropped terms)
+DROPS: Mapping[str, Mapping[str, frozenset[str]]] = {
+    "design": {
+        "randomized controlled trial": frozenset(
+            {"controlled trial", "prospective uncontrolled trial", "unspecified trial"}
+        ),
+        "controlled trial": frozenset({"prospective uncontrolled trial", "unspecified trial"}),
+        "case series": frozenset({"retrospective analysis"}),
+        "systematic review": frozenset({"narrative review"}),
+    },
+}
+# phrases that name no term of the facet, matched so that a shorter phrase inside them is not
+NOT_TERMS: Mapping[str, tuple[str, ...]] = {
+    "design": (
+        "institutional review board",
+        "ethical review board",
+        "ethics review",
+        "review board",
+        "peer review",
+        "non-randomized",
+        "non-randomised",
+    ),
+}
+NOT_A_TERM = ""  # the term key NOT_TERMS phrases are matched as
 # phrases that mark work without vesicles (vesicle_term → none)
 NO_VESICLE: tuple[str, ...] = (
     "platelet-rich plasma",
@@ -94,7 +170,8 @@ class Suggestion:
 
 
 def _matcher(vocab: Vocabulary, facet: str) -> TermMatcher:
-    return vocab[facet].matcher(skip_names=SKIP.get(facet, frozenset()), extra=EXTRA.get(facet))
+    extra = {**EXTRA.get(facet, {}), NOT_A_TERM: NOT_TERMS.get(facet, ())}
+    return vocab[facet].matcher(skip_names=SKIP.get(facet, frozenset()), extra=extra)
 
 
 _NO_VESICLE = TermMatcher.build((phrase, "none") for phrase in NO_VESICLE)
@@ -104,6 +181,8 @@ def _found(matcher: TermMatcher, text: str) -> dict[str, list[str]]:
     """term → the distinct words that named it, in text order."""
     found: dict[str, list[str]] = {}
     for hit in matcher.find(text):
+        if hit.term == NOT_A_TERM:
+            continue
         words = found.setdefault(hit.term, [])
         if hit.words not in words:
             words.append(hit.words)
@@ -120,6 +199,7 @@ def suggest(title: str | None, abstract: str | None, vocab: Vocabulary) -> dict[
         drop: set[str] = set()
         for key in found:
             drop.update(fac.ancestors(key))
+            drop.update(DROPS.get(facet, {}).get(key, frozenset()))
         if len(set(found) - GENERIC.get(facet, frozenset())) > 0:
             drop.update(GENERIC.get(facet, frozenset()))
         kept = [Suggestion(facet, k, fac.label(k), tuple(w)) for k, w in found.items() if k not in drop]

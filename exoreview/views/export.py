@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..core.values import neutralize, neutralized
 from ..core.yamlio import atomic_write_bytes, atomic_write_text, display_path, dump_yaml
 from ..errors import UsageError
+from .sof import sof_figure, sof_html
 
 TABLE_FORMATS = (".csv", ".xlsx", ".html")
 
@@ -38,14 +40,14 @@ def guard_target(path: str | os.PathLike) -> Path:
     return p
 
 
-def table_bytes(df: pd.DataFrame, fmt: str, *, caption: str | None = None) -> bytes:
+def table_bytes(df: pd.DataFrame, fmt: str, *, caption: str | None = None, sheet: str = "evidence") -> bytes:
     fmt = fmt.lower().lstrip(".")
     if fmt == "csv":
         return neutralized(df).to_csv(index=False).encode("utf-8-sig")
     if fmt == "xlsx":
         buf = io.BytesIO()
         with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-            neutralized(df).to_excel(xl, index=False, sheet_name="evidence")
+            neutralized(df).to_excel(xl, index=False, sheet_name=sheet)
             if caption:
                 pd.DataFrame({"caption": [neutralize(caption)]}).to_excel(xl, index=False, sheet_name="about")
         return buf.getvalue()
@@ -156,3 +158,42 @@ def figure_metadata(fmt: str) -> dict[str, Any] | None:
     if fmt == "pdf":
         return {"CreationDate": None}
     return None
+
+
+SOF_FORMATS = (".html", ".csv", ".xlsx", ".png", ".svg", ".pdf")
+SOF_TITLE = "Summary of findings"
+
+
+def sof_bytes(table: pd.DataFrame, fmt: str) -> bytes:
+    """The summary-of-findings table (:func:`exoreview.views.sof.sof_table`) as one file's bytes:
+    html (a self-contained page with the footnotes), csv or xlsx (every column, footnotes
+    included; spreadsheet formulas neutralised), png (300 dpi), svg or pdf (the figure for slides)."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt == "html":
+        return html_document(sof_html(table), title=SOF_TITLE).encode("utf-8")
+    if fmt in ("csv", "xlsx"):
+        return table_bytes(table, fmt, caption=SOF_TITLE, sheet="summary of findings")
+    if fmt in FIGURE_FORMATS:
+        fig = sof_figure(table).figure
+        buf = io.BytesIO()
+        with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+            fig.savefig(buf, format=fmt, dpi=300, bbox_inches="tight", metadata=figure_metadata(fmt))
+        plt.close(fig)
+        return buf.getvalue()
+    raise UsageError(f"unknown summary-of-findings format '{fmt}'; use {', '.join(SOF_FORMATS)}")
+
+
+def write_sof(table: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write the summary of findings by the file's suffix (.html, .csv, .xlsx, .png, .svg, .pdf);
+    atomic; never into an evidence folder."""
+    p = guard_target(path)
+    if p.is_dir():
+        raise UsageError(
+            f"{display_path(p)}: is a folder, not a file; give a file in it, such as "
+            f"{display_path(p / 'sof.html')} ({', '.join(SOF_FORMATS)})"
+        )
+    if p.suffix.lower() not in SOF_FORMATS:
+        raise UsageError(
+            f"{display_path(p)}: unknown summary-of-findings format; use {', '.join(SOF_FORMATS)}"
+        )
+    return atomic_write_bytes(p, sof_bytes(table, p.suffix), overwrite=True)

@@ -11,6 +11,8 @@ from conftest import NOTEBOOKS
 
 from exoreview.app.notebook import mime_outputs, outputs
 from exoreview.app.report import widget_states
+from exoreview.app.since_view import PROMPT
+from exoreview.appraisal.grade import assess_all
 from exoreview.core.filters import Filter
 
 REVIEW = ("01_review_dashboard.ipynb", "02_timeline_and_history.ipynb", "03_mode_of_action.ipynb")
@@ -37,15 +39,24 @@ def _html_tables(nb) -> list[str]:
 def test_01_dashboard_wiring(run_notebook, shipped):
     nb = run_notebook("01_review_dashboard.ipynb")
     views = mime_outputs(nb, "application/vnd.jupyter.widget-view+json")
-    assert len(views) == 1
+    assert len(views) == 3  # the claims view (holding the dashboard), since the last meeting, check a text
     state = widget_states(nb)
-    root = state[views[0]["model_id"]]
-    assert "exoreview-dashboard" in root["state"]["_dom_classes"]
+    roots = [state[v["model_id"]]["state"]["_dom_classes"] for v in views]
+    assert (
+        "exoreview-claims" in roots[0]
+        and "exoreview-since" in roots[1]
+        and "exoreview-text-audit" in roots[2]
+    )
+    # no revision given (no $EXOREVIEW_SINCE): the since box says what to type
+    assert any(m["state"].get("value") == PROMPT for m in state.values() if m["model_name"] == "HTMLModel")
+    assert any("exoreview-dashboard" in m["state"].get("_dom_classes", ()) for m in state.values())
     # a later cell set a control and read the dashboard's filtered result
     clinical = len(Filter(models=["clinical"]).apply(shipped).studies)
     assert 0 < clinical < len(shipped.studies)
     text = "".join(o["text"] for o in outputs(nb, "stream") if o["name"] == "stdout")
     assert f"{clinical} of {len(shipped.studies)} studies · clinical" in text
+    first = assess_all(shipped)[0].claim.key  # the notebook picks the first claim
+    assert f"claim {first}: " in text and " supporting" in text  # a claim picked
     # ...and the last cell put it back: the stored widget state shows every study again
     values = [m["state"].get("value") for m in state.values() if m["model_name"] == "HTMLModel"]
     n = len(shipped.studies)

@@ -52,6 +52,8 @@ TEMP_CELLS = [
     ),
     new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1, 2], [3, 4]);"),
     new_code_cell("box.children[1].value = True  # the report shows the state at the end of the run"),
+    new_markdown_cell("SKIPPED-NARRATIVE", metadata={"tags": ["report-skip"]}),
+    new_code_cell('print("SKIPPED-OUTPUT")', metadata={"tags": ["report-skip"]}),
 ]
 
 
@@ -91,6 +93,13 @@ def test_code_hidden_narrative_and_outputs_kept(small_report):
     assert "stdout line 42" in page
     assert "<strong>narrative</strong>" in page
     assert "KEPT-HTML" in page and "cdn.example.com" not in page
+
+
+def test_cells_tagged_report_skip_are_left_out(small_report):
+    """A notebook's copy of what the report already shows (the dashboard's summary of findings)."""
+    _, page = small_report
+    assert "SKIPPED-NARRATIVE" not in page and "SKIPPED-OUTPUT" not in page
+    assert "stdout line 42" in page  # untagged cells of the same notebook are kept
 
 
 def test_widgets_become_their_static_state(small_report):

@@ -54,7 +54,7 @@ def test_list_csv_neutralises_formulas(capsys, exhibit_dir):
         "--format",
         "csv",
     )
-    assert code == 0 and out.splitlines()[0].startswith("key,year,citation")
+    assert code == 0 and out.splitlines()[0].startswith("key,title,authors,journal,year")
     assert len(out.splitlines()) == 2
 
 
