@@ -6,7 +6,7 @@ A filter change is what the dashboard does on every control change: filter (mask
 build the evidence table and its HTML (first 200 rows, as shown), draw the timeline and the gap
 map and encode both as PNG. The floor does the same work by hand with pandas and matplotlib
 (precomputed term set, one scatter per design tier, the same figure sizes, constrained layout,
-legends, milestone lines and count labels, plain ``to_html``), in the same run, on the same data.
+legends, milestone lines with their labels and legend, count labels, plain ``to_html``), in the same run, on the same data.
 The result is the ratio of medians; target <= 1.5. ``measure(n)`` returns a dict for
 benchmarks/run.py.
 """
@@ -45,7 +45,7 @@ def _ours(ev, spec_kwargs):
 
 def _floor_factory(ev):
     """The hand-written floor: the same filter, table and two figures (same size, layout, markers,
-    legends, count labels and milestone lines) with bare pandas/matplotlib calls and no exoreview
+    legends, count labels, milestone lines with their labels and legend) with bare pandas/matplotlib calls and no exoreview
     code in the loop. Term sets, colours and milestone dates are precomputed once."""
     st, tags, oc = ev.studies, ev.tags, ev.outcomes
     allowed = {
@@ -53,7 +53,11 @@ def _floor_factory(ev):
         "species": ev.vocabulary.expand("species", ["mouse"]),
     }
     cs_tags = tags[tags["facet"] == "cell_source"]
-    milestone_x = list(views.milestones(ev)["x"])
+    ms = views.milestones(ev)
+    milestone_x = list(ms["x"])
+    milestone_labels = [
+        f"M{i} {d}: {str(t)[:46]}" for i, (d, t) in enumerate(zip(ms["date"], ms["label"]), 1)
+    ]
     cols = [
         "citation",
         "title",
@@ -102,11 +106,18 @@ def _floor_factory(ev):
                     color=style.TIER_COLOURS[str(tier)],
                     label=str(tier),
                 )
-            for x in milestone_x:
-                ax.axvline(x, linestyle=":", color="#555555")
+            lines = []
+            for i, (x, label) in enumerate(zip(milestone_x, milestone_labels), 1):
+                lines.append(ax.axvline(x, linestyle=":", color="#555555", label=label))
+                ax.text(
+                    x, 1.0, f"M{i}", transform=ax.get_xaxis_transform(), fontsize=8, ha="center", va="bottom"
+                )
             ax.set_yticks(list(groups.values()), list(groups))
             ax.set_title(f"Timeline of studies\nfilter · {len(dated)} studies", loc="left")
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+            tiers = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+            if lines:  # the milestones' own legend, as the dashboard's timeline has it
+                ax.add_artist(tiers)
+                ax.legend(handles=lines, loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8)
             a = png(fig)
             # gap map: cell source x outcome group, bubble size = studies, count labels, legend
             cs = cs_tags[cs_tags["study"].isin(keys)][["study", "label"]]
