@@ -571,6 +571,7 @@ def real_outputs() -> Callable[[str, str], Any]:
     return get
 
 
+@pytest.mark.slow  # runs every command of docs/json.md for real (about 15 s): make test, not make check
 def test_json_doc_has_the_keys_of_every_command(real_outputs):
     text = read("docs/json.md")
     shown = {_command(c.removeprefix("exoreview"), set(parsers())) for c, _s, _d in examples(text)}
@@ -578,6 +579,7 @@ def test_json_doc_has_the_keys_of_every_command(real_outputs):
     assert json_problems(text, real_outputs) == []
 
 
+@pytest.mark.slow  # needs every command's real output, as the test above
 @pytest.mark.parametrize(
     "change, expected",
     [

@@ -171,6 +171,7 @@ def study(draw, key):
     return rec
 
 
+@pytest.mark.slow  # a property test (about 8 s): make test, not make check
 @settings(
     max_examples=60,
     deadline=None,
