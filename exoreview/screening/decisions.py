@@ -51,7 +51,7 @@ def batch_name(folder: Path, day: str) -> str:
         names = os.listdir(folder)
     except FileNotFoundError:
         names = []
-    nums = [int(m.group(1)) for n in names if (m := re.match(rf"^{re.escape(day)}-(\d{{2}})\b", n))]
+    nums = [int(m.group(1)) for n in names if (m := re.match(rf"^{re.escape(day)}-(\d{{2,}})\b", n))]
     n = max(nums, default=0) + 1
     while True:
         code = "".join(secrets.choice(_CODE_CHARS) for _ in range(4))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -323,6 +324,13 @@ def read_log(evidence: str | os.PathLike | None = None, *, strict: bool = True, 
     return log
 
 
+def _batch_order(path: Path) -> tuple[str, int, str]:
+    """Batches in the order they were written: by day, then by the day's number as a number
+    (the 100th import of a day after the 99th, not after the 10th)."""
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})-(\d+)", path.name)
+    return (m.group(1), int(m.group(2)), path.name) if m else (path.name, 0, "")
+
+
 def _record_files(root: Path, problems: list[Problem]) -> list[Path] | None:
     """records/*.csv of the screening folder (none when missing). A screening/ or records/ that
     is a file, or that cannot be read, is a problem (never an empty log: ids would restart);
@@ -334,7 +342,7 @@ def _record_files(root: Path, problems: list[Problem]) -> list[Path] | None:
     names = list_folder(folder_, problems, must_be=must_be.format("records"))
     if names is None:
         return []
-    return sorted(folder_ / n for n in names if n.endswith(".csv"))
+    return sorted((folder_ / n for n in names if n.endswith(".csv")), key=_batch_order)
 
 
 def _clash_problems(

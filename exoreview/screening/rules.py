@@ -93,7 +93,7 @@ DECISION_COLUMNS: tuple[str, ...] = (
 ID_RE = re.compile(r"^R(\d{4,})$")
 # a records file: <date>-<NN>-<code> (code: four random characters, so that two branches never
 # name the same file); <date>-<NN> before 2026-12-06
-BATCH_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-\d{2}(-[a-z0-9]{4})?$")
+BATCH_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-\d{2,}(-[a-z0-9]{4})?$")  # NN: 01, 02 ... 99, 100 ...
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -305,3 +305,24 @@ def test_a_saved_import_is_numbered_against_the_log_as_it_is_when_written(make_e
     assert second.records["duplicate_of"].notna().sum() >= 3  # the Embase records it repeats
     log = read_log(root)
     assert log.records["id"].is_unique and len(log.records) == 12
+
+
+def test_the_hundredth_import_of_a_day_is_named_read_and_ordered(make_evidence):
+    """One round of this project's own search imported 96 batches in a day: the 100th is
+    '<day>-100-<code>', valid, and read after the 99th (not after the 10th)."""
+    import datetime as dt
+
+    root = make_evidence()
+    day = dt.date(2026, 12, 5)
+    import_records([DATA / "embase-search.ris"], evidence=root).save(date=day)
+    records = root / "screening" / "records"
+    (first,) = list(records.iterdir())
+    for n in range(2, 100):  # days like the S5 round: batches 02 ... 99, each a new (empty) import
+        (records / f"2026-12-05-{n:02d}-abcd.csv").write_text(
+            first.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8"
+        )
+    path = import_records([DATA / "pubmed-search.nbib"], evidence=root).save(date=day)
+    assert path is not None and path.name.startswith("2026-12-05-100-")
+    log = read_log(root)  # strict: a bad name or an id clash would raise
+    assert log.records["id"].is_unique
+    assert list(log.records["file"].drop_duplicates())[-1] == "pubmed-search.nbib"  # read last
