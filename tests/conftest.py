@@ -51,6 +51,17 @@ def exhibit_dir(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture
+def evidence(tmp_path) -> Path:
+    """A writable copy of tests/exhibit/ with the shipped vocabulary, one a test (imports and
+    screening write into it; none of the import fixtures' records is in it)."""
+    root = tmp_path / "evidence"
+    shutil.copytree(EXHIBIT, root)
+    shutil.copy(EVIDENCE / "vocabulary.yaml", root / "vocabulary.yaml")
+    shutil.copy(EVIDENCE / "schema.yaml", root / "schema.yaml")
+    return root
+
+
 @pytest.fixture(scope="session")
 def exhibit(exhibit_dir):
     import exoreview as xr

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EVIDENCE, EXHIBIT, snapshot
+from conftest import snapshot
 
 from exoreview.cli import main
 from exoreview.errors import UsageError
@@ -24,16 +23,6 @@ def run(capsys, *argv):
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-@pytest.fixture
-def evidence(tmp_path) -> Path:
-    """The exhibit evidence (none of the fixture records is in it) in a throwaway folder."""
-    root = tmp_path / "evidence"
-    shutil.copytree(EXHIBIT, root)
-    shutil.copy(EVIDENCE / "vocabulary.yaml", root)
-    shutil.copy(EVIDENCE / "schema.yaml", root)
-    return root
 
 
 # -- each fixture file: format, encoding, records kept, problems -----------------------------

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EVIDENCE, EXHIBIT
 
 from exoreview.cli import main
 from exoreview.commands import import_
@@ -30,15 +28,6 @@ def read(path: Path, **kw):
 
 def codes(problems) -> list[str]:
     return sorted(p.code for p in problems)
-
-
-@pytest.fixture
-def evidence(tmp_path) -> Path:
-    root = tmp_path / "evidence"
-    shutil.copytree(EXHIBIT, root)
-    shutil.copy(EVIDENCE / "vocabulary.yaml", root)
-    shutil.copy(EVIDENCE / "schema.yaml", root)
-    return root
 
 
 # -- BibTeX --------------------------------------------------------------------------------------
